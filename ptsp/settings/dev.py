@@ -1,0 +1,20 @@
+"""Development settings: the embedded default for ``make run``.
+
+Only harmless values are filled in here; anything set in the environment wins.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+os.environ.setdefault(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+
+from .base import *
+
+# In development WhiteNoise serves straight from the finders; no manifest needed.
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

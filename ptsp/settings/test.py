@@ -1,0 +1,47 @@
+"""Test settings: real PostgreSQL and Redis when reachable, else SQLite.
+
+``DATABASE_URL`` / ``REDIS_URL`` win. Otherwise the servers on 127.0.0.1 are probed;
+when one is down the suite still runs on the embedded default and every test marked
+``postgres`` or ``redis`` is skipped with a reason (``tests/conftest.py``). CI sets
+``PTSP_REQUIRE_SERVICES=1``, which turns those skips into failures.
+"""
+
+import os
+import socket
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+if "DATABASE_URL" not in os.environ and _reachable("127.0.0.1", 5432):
+    os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/ptsp"
+if "REDIS_URL" not in os.environ and _reachable("127.0.0.1", 6379):
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-" + "x" * 40)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+
+from .base import *  # noqa: E402
+
+# Argon2 is deliberately slow; tests hash thousands of passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+# WhiteNoise serves from the finders in tests; no collectstatic output exists.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests call task functions directly; nothing may reach a broker by accident.
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}

@@ -1,0 +1,26 @@
+"""Root URLconf. Apps add their own ``urls.py`` here as they gain pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from . import views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("accounts.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "ptsp.views.error_404"
+handler403 = "ptsp.views.error_403"
+handler500 = "ptsp.views.error_500"

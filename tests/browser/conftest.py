@@ -1,0 +1,97 @@
+"""Browser harness: Playwright driving Debian's Chromium against ``live_server``.
+
+Every page a browser test visits should pass ``assert_page_ok``: axe-core (from npm,
+injected by the test; CSP is bypassed only for that injection) reports no serious or
+critical violation, and at a 360 px viewport nothing scrolls sideways.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("PTSP_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = (
+    Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+)
+MOBILE = {"width": 360, "height": 740}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": MOBILE,
+        "locale": "id-ID",
+        "timezone_id": "Asia/Jakarta",
+        # Lets the test inject axe-core; the app's own CSP is tested apart.
+        "bypass_csp": True,
+    }
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the current page; return serious and critical violations."""
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core missing at {AXE_JS}: run `npm ci` (make test does).")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        v for v in result["violations"] if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+def horizontal_overflow(page) -> int:
+    """Pixels by which the page is wider than the viewport (0 when it fits)."""
+    return page.evaluate(
+        "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+    )
+
+
+@pytest.fixture
+def assert_page_ok():
+    """Callable gate: accessibility (axe) and 360 px mobile width of the page."""
+
+    def check(page) -> None:
+        page.set_viewport_size(MOBILE)
+        overflow = horizontal_overflow(page)
+        assert overflow == 0, f"{page.url} scrolls sideways by {overflow}px at 360px"
+        violations = axe_violations(page)
+        summary = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "nodes": [n["target"] for n in v["nodes"]],
+            }
+            for v in violations
+        ]
+        assert not violations, (
+            f"{page.url}: axe violations\n{json.dumps(summary, indent=1)}"
+        )
+
+    return check

@@ -1,0 +1,41 @@
+"""Suite-wide fixtures and the service gate.
+
+Tests marked ``postgres`` or ``redis`` need the real server. When it is not reachable
+they are skipped with a reason (listed by ``-rs`` at the end of the run); with
+``PTSP_REQUIRE_SERVICES=1`` (CI) such a skip becomes a failure instead.
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("PTSP_REQUIRE_SERVICES") == "1"
+
+
+def _service_missing(item) -> str | None:
+    from django.conf import settings
+
+    if item.get_closest_marker("postgres") and not settings.IS_POSTGRES:
+        return "needs PostgreSQL (none reachable: running on SQLite)"
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        return "needs Redis (none reachable)"
+    return None
+
+
+def pytest_runtest_setup(item):
+    reason = _service_missing(item)
+    if reason is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(
+            f"{reason}; PTSP_REQUIRE_SERVICES=1 forbids skipping", pytrace=False
+        )
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url(settings) -> str:
+    """The Redis URL the suite runs against (a test database number)."""
+    return settings.REDIS_URL
