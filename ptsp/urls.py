@@ -8,6 +8,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from . import views
 
 api_v1 = [
+    path("", include("agencies.api.urls")),
+    path("", include("permits.api.urls")),
+    path("", include("queueing.api.urls")),
+    path("", include("audit.api.urls")),
+    path("", include("notifications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -17,6 +22,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("accounts.urls")),
+    path("", include("agencies.urls")),
+    path("permohonan/", include("permits.urls")),
+    path("antrian/", include("queueing.urls")),
+    path("audit/", include("audit.urls")),
+    path("notifikasi/", include("notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,4 @@
+"""API routes of this app (mounted under /api/v1/)."""
+
+app_name = "agencies-api"
+urlpatterns: list = []
