@@ -36,7 +36,7 @@ messages-compile: setup
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 run: setup messages-compile ## Run web, worker and beat on the embedded default (Ctrl-C stops all)
-	@mkdir -p var/celery/queue var/celery/processed
+	@mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py seed_demo
