@@ -8,10 +8,24 @@ they are skipped with a reason (listed by ``-rs`` at the end of the run); with
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REQUIRE_SERVICES = os.environ.get("PTSP_REQUIRE_SERVICES") == "1"
+
+# Property tests: no deadline (a timing assert in disguise, flaky on a busy CI
+# machine). "ci" is reproducible and keeps the suite fast; "dev" explores new
+# examples each run; "thorough" for a long local run before touching the SLA maths.
+# Pick one with HYPOTHESIS_PROFILE; CI (PTSP_REQUIRE_SERVICES=1) uses "ci".
+hypothesis_settings.register_profile(
+    "ci", max_examples=60, deadline=None, derandomize=True, database=None
+)
+hypothesis_settings.register_profile("dev", max_examples=60, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=3000, deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if REQUIRE_SERVICES else "dev")
+)
 
 
 def _service_missing(item) -> str | None:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "queueing",
     "audit",
     "notifications",
+    "sla",
 ]
 
 MIDDLEWARE = [
