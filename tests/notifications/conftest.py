@@ -1,5 +1,6 @@
 """Fixtures for the notifications tests: users and a real SMTP server on loopback."""
 
+import asyncio
 import email
 import email.policy
 import itertools
@@ -39,13 +40,15 @@ class SmtpSink:
     """Messages received by the loopback SMTP server, as parsed e-mails.
 
     ``refuse`` maps an address to an SMTP reply (e.g. ``"550 5.1.1 No such
-    user"``) given at ``RCPT TO``.
+    user"``) given at ``RCPT TO``. ``delay`` (seconds) holds back the final "250"
+    after a message is stored, as a slow server does.
     """
 
     host: str = "127.0.0.1"
     port: int = 0
     messages: list = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -60,6 +63,8 @@ class SmtpSink:
         )
         with self.lock:
             self.messages.append(message)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
     def keys(self) -> list[str]:
