@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel
 
@@ -81,39 +80,5 @@ def all_events() -> list[Event]:
     return sorted(_REGISTRY.values(), key=lambda event: event.name)
 
 
-# --- Accounts ---------------------------------------------------------------------
-
-ACCOUNT_OTP = register_event(
-    Event(
-        name="account.otp",
-        label=_("One-time code"),
-        variables=("code", "purpose", "valid_minutes"),
-        sample={"code": "482913", "purpose": "login", "valid_minutes": 10},
-        channels=(Channel.EMAIL,),
-        texts={
-            "id": (
-                "Kode sekali pakai PTSP: {{ code }}",
-                "Kode sekali pakai Anda adalah {{ code }}.\n\n"
-                "Kode ini untuk {% if purpose == 'login' %}masuk ke portal"
-                "{% elif purpose == 'email_verification' %}memverifikasi alamat e-mail"
-                "{% elif purpose == 'password_reset' %}mengatur ulang kata sandi"
-                "{% else %}{{ purpose }}{% endif %} dan berlaku "
-                "{{ valid_minutes|default:10 }} menit. Jangan berikan kode ini "
-                "kepada siapa pun, termasuk petugas PTSP.\n\n"
-                "Jika Anda tidak memintanya, abaikan pesan ini.",
-            ),
-            "en": (
-                "PTSP one-time code: {{ code }}",
-                "Your one-time code is {{ code }}.\n\n"
-                "It is for {% if purpose == 'login' %}signing in to the portal"
-                "{% elif purpose == 'email_verification' %}"
-                "verifying your e-mail address"
-                "{% elif purpose == 'password_reset' %}resetting your password"
-                "{% else %}{{ purpose }}{% endif %} and is valid for "
-                "{{ valid_minutes|default:10 }} minutes. Never give this code to "
-                "anyone, PTSP staff included.\n\n"
-                "If you did not ask for it, ignore this message.",
-            ),
-        },
-    )
-)
+# The catalogue registers the portal's events; imported last (it uses the above).
+from . import catalogue  # noqa: E402, F401

@@ -109,6 +109,7 @@ class Notification(TimeStampedModel):
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        permissions = [("resend_notification", _("Can resend notifications"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "dedupe_key", "recipient", "channel"],

@@ -231,18 +231,55 @@ def notification_resend(*, notification: Notification, reason: str = "") -> bool
     return _notification_resend(notification=notification, reason=reason)
 
 
-def inbox_mark_read(*, user, ids: Sequence[int] | None = None) -> int:
-    """Mark ``user``'s delivered in-app notifications read (all unread when ``ids``
-    is None); return how many changed. Others' ids are ignored."""
-    rows = Notification.objects.filter(
-        recipient=user,
-        channel=Channel.IN_APP,
-        status=DeliveryStatus.DELIVERED,
-        read_at__isnull=True,
-    )
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
+def inbox_mark_read(*, user, uuids: Sequence[uuid.UUID | str] | None = None) -> int:
+    """Mark ``user``'s unread inbox notifications read (all of them when ``uuids``
+    is None); return how many changed. Other users' notifications are never
+    touched: their uuids match nothing here. Not audited: a read mark changes
+    nothing but the reader's own view."""
+    from .selectors import inbox_for
+
+    rows = inbox_for(user=user).filter(read_at__isnull=True)
+    if uuids is not None:
+        rows = rows.filter(uuid__in=list(uuids))
     return rows.update(read_at=timezone.now())
+
+
+def notification_templates_sync(*, reset: bool = False) -> int:
+    """Create the missing ``NotificationTemplate`` rows from the events' defaults
+    (every default channel, every language); return how many were written.
+
+    ``reset`` also restores edited rows to the defaults. Runs after ``migrate``.
+    """
+    from .events import all_events
+    from .models import NotificationTemplate
+
+    wanted = {
+        (event.name, channel, language): event.default_text(channel, language)
+        for event in all_events()
+        for channel in event.channels
+        for language, _name in settings.LANGUAGES
+    }
+    if reset:
+        for (event, channel, language), (subject, body) in wanted.items():
+            NotificationTemplate.objects.update_or_create(
+                event=event,
+                channel=channel,
+                language=language,
+                defaults={"subject": subject, "body": body},
+            )
+        return len(wanted)
+    existing = set(
+        NotificationTemplate.objects.values_list("event", "channel", "language")
+    )
+    missing = [
+        NotificationTemplate(
+            event=event, channel=channel, language=language, subject=subject, body=body
+        )
+        for (event, channel, language), (subject, body) in wanted.items()
+        if (event, channel, language) not in existing
+    ]
+    NotificationTemplate.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
 
 
 def context_preview(*, event: str) -> dict[str, Any]:
