@@ -97,13 +97,29 @@ class NotificationAdmin(admin.ModelAdmin):
         "delivered_at",
         "read_at",
         "last_error",
-        "context",
+        "variables",
         "created_at",
     )
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=_("variables"))
+    def variables(self, obj: Notification) -> str:
+        """The context, with sensitive variables masked even while still queued."""
+        try:
+            sensitive = set(get_event(obj.event).sensitive)
+        except UnknownEvent:
+            sensitive = set()
+        return format_html_join(
+            "\n",
+            "<div><code>{}</code>: {}</div>",
+            (
+                (name, "•••" if name in sensitive else value)
+                for name, value in sorted(obj.context.items())
+            ),
+        )
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -142,8 +158,10 @@ class NotificationAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d notification was still waiting and was left alone.",
-                    "%(count)d notifications were still waiting and were left alone.",
+                    "%(count)d notification was left alone: it is still waiting, "
+                    "or it carries a one-time code that is never resent.",
+                    "%(count)d notifications were left alone: they are still "
+                    "waiting, or carry one-time codes that are never resent.",
                     skipped,
                 )
                 % {"count": skipped},

@@ -31,7 +31,7 @@ _APPLICATION = {
 }
 
 
-def _event(name, label, sample, *, id, en, channels=None) -> Event:
+def _event(name, label, sample, *, id, en, channels=None, sensitive=()) -> Event:
     return register_event(
         Event(
             name=name,
@@ -40,6 +40,7 @@ def _event(name, label, sample, *, id, en, channels=None) -> Event:
             sample=sample,
             texts={"id": id, "en": en},
             channels=channels or (Channel.EMAIL, Channel.IN_APP),
+            sensitive=sensitive,
         )
     )
 
@@ -51,6 +52,7 @@ ACCOUNT_OTP = _event(
     _("One-time code"),
     {"code": "482913", "purpose": "login", "valid_minutes": 10},
     channels=(Channel.EMAIL,),
+    sensitive=("code",),
     id=(
         "Kode sekali pakai PTSP: {{ code }}",
         "Kode sekali pakai Anda adalah {{ code }}.\n\n"
@@ -81,6 +83,7 @@ ACCOUNT_VERIFICATION = _event(
     _("Account verification"),
     {"url": "https://ptsp.tangerangkota.go.id/akun/verifikasi/abc/", "valid_hours": 24},
     channels=(Channel.EMAIL,),
+    sensitive=("url",),
     id=(
         "Verifikasi akun PTSP Anda",
         "Buka tautan ini untuk memverifikasi akun Anda:\n{{ url }}\n\n"

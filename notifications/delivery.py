@@ -21,6 +21,7 @@ from .variables import context_decode
 logger = logging.getLogger(__name__)
 
 LEASE_EXPIRED = "Lease expired: the worker stopped before finishing."
+REDACTED = "[redacted]"
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -77,10 +78,12 @@ def notification_claim(
     return row, attempt
 
 
-def notification_render(notification: Notification) -> tuple[str, str]:
+def notification_render(
+    notification: Notification, *, redact: bool = False
+) -> tuple[str, str]:
     """``(subject, body)`` in the notification's language: the admin's template for
     the event, channel and language, else the event's default. The subject is one
-    line.
+    line. ``redact`` replaces the event's sensitive variables by ``[redacted]``.
 
     Raises ``UnknownEvent`` and ``TemplateSyntaxError``.
     """
@@ -97,6 +100,8 @@ def notification_render(notification: Notification) -> tuple[str, str]:
             notification.channel, notification.language
         )
     context = context_decode(notification.context)
+    if redact:
+        context |= {name: REDACTED for name in event.sensitive if name in context}
     subject = render_text(
         subject_source, context=context, language=notification.language
     )
@@ -168,6 +173,8 @@ def _finish(
         }
     else:
         fields |= {"status": outcome, "next_attempt_at": None}
+    if outcome != DeliveryStatus.TEMPORARY_FAILURE:
+        fields |= _redactions(row)
     with transaction.atomic():
         updated = Notification.objects.filter(
             pk=row.pk, lease_token=row.lease_token
@@ -180,3 +187,22 @@ def _finish(
             status=outcome, finished_at=now, error=error[:2000]
         )
     return outcome
+
+
+def _redactions(row: Notification) -> dict:
+    """Once a notification is final, its sensitive variables (a one-time code, a
+    sign-in link) leave the database: the stored context and text keep
+    ``[redacted]`` in their place, so that no admin can read them in the log."""
+    try:
+        event = get_event(row.event)
+    except UnknownEvent:
+        return {}
+    if not event.sensitive:
+        return {}
+    context = dict(row.context)
+    context |= {name: REDACTED for name in event.sensitive if name in context}
+    try:
+        subject, body = notification_render(row, redact=True)
+    except TemplateSyntaxError:
+        subject = body = ""
+    return {"context": context, "subject": subject, "body": body}

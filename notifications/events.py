@@ -22,7 +22,10 @@ class Event:
     """One kind of notification.
 
     ``variables`` are the only names its templates may use and its callers may
-    pass; ``sample`` fills them for the admin preview. ``channels`` are the default
+    pass; ``sample`` fills them for the admin preview. ``sensitive`` variables
+    (one-time codes, sign-in links) are redacted from the stored row, its text and
+    the admin once the notification is final, and such a notification is never
+    resent. ``channels`` are the default
     channels of ``notify``. ``texts`` holds the default subject and body per
     language for every channel; ``channel_texts`` overrides them per channel.
     """
@@ -34,6 +37,7 @@ class Event:
     texts: Texts
     channels: tuple[str, ...] = (Channel.EMAIL, Channel.IN_APP)
     channel_texts: dict[str, Texts] = field(default_factory=dict)
+    sensitive: tuple[str, ...] = ()
 
     def default_text(self, channel: str, language: str) -> tuple[str, str]:
         """Default ``(subject, body)``; falls back to Indonesian, the first
@@ -60,6 +64,8 @@ def register_event(event: Event) -> Event:
         raise ValueError(f"Event {event.name!r} is already registered.")
     if set(event.sample) != set(event.variables):
         raise ValueError(f"Event {event.name!r}: sample must fill every variable.")
+    if not set(event.sensitive) <= set(event.variables):
+        raise ValueError(f"Event {event.name!r}: sensitive names must be variables.")
     for texts in (event.texts, *event.channel_texts.values()):
         if not {"id", "en"} <= set(texts):
             raise ValueError(f"Event {event.name!r}: texts need 'id' and 'en'.")

@@ -179,7 +179,8 @@ def notifications_redrive(*, limit: int | None = None) -> int:
 
 
 def _notification_resend(*, notification: Notification, reason: str = "") -> bool:
-    """Queue ``notification`` again now; return False when it is already waiting.
+    """Queue ``notification`` again now; return False when it is already waiting
+    or carries a sensitive variable (a one-time code is never resent).
 
     A delivered message gets a new idempotency key (``generation`` + 1): the
     resend is a deliberate second copy. A failed one keeps its key. The e-mail
@@ -189,6 +190,10 @@ def _notification_resend(*, notification: Notification, reason: str = "") -> boo
     """
     row = Notification.objects.select_for_update().get(pk=notification.pk)
     if row.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+        return False
+    if get_event(row.event).sensitive:
+        # A one-time code or sign-in link is redacted once sent and expires
+        # anyway: the user asks for a new one instead.
         return False
     before = row.status
     now = timezone.now()

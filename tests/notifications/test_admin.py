@@ -35,10 +35,19 @@ def test_log_filters_by_status_and_event(admin_client, make_user):
     assert "Invalid e-mail address" in detail.content.decode()
 
 
+def _approved(user):
+    return notify(
+        event="application.approved",
+        recipient=user,
+        context={"reference": "PTSP-2026-000007", "service": "PBG", "url": "u"},
+        channels=["email"],
+    )[0]
+
+
 def test_resend_requeues_with_a_new_key_and_is_audited(
     admin_client, make_user, smtp_mailer, django_capture_on_commit_callbacks
 ):
-    row = notify(event="account.otp", recipient=make_user(), context={"code": "5"})[0]
+    row = _approved(make_user())
     notification_send_task(row.pk)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = admin_client.post(
@@ -56,6 +65,25 @@ def test_resend_requeues_with_a_new_key_and_is_audited(
 
     notification_send_task(row.pk)
     assert smtp_mailer.keys() == [str(row.uuid), f"{row.uuid}-1"]
+
+
+def test_a_queued_code_is_masked_in_the_log(admin_client, make_user):
+    row = notify(event="account.otp", recipient=make_user(), context={"code": "90817"})
+    page = admin_client.get(f"/admin/notifications/notification/{row[0].pk}/change/")
+    assert page.status_code == 200
+    assert "90817" not in page.content.decode()
+
+
+def test_one_time_codes_are_never_resent(admin_client, make_user, smtp_mailer):
+    row = notify(event="account.otp", recipient=make_user(), context={"code": "5"})[0]
+    notification_send_task(row.pk)
+    admin_client.post(
+        "/admin/notifications/notification/",
+        {"action": "resend", "_selected_action": [row.pk]},
+    )
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.DELIVERED
+    assert not AuditEntry.objects.filter(action="notification.resend").exists()
 
 
 def test_resend_needs_the_permission(client, make_user):

@@ -45,8 +45,27 @@ def test_email_arrives_with_its_idempotency_key_in_the_recipients_language(
     indonesian.refresh_from_db()
     assert indonesian.status == DeliveryStatus.DELIVERED
     assert indonesian.next_attempt_at is None
-    assert indonesian.subject == "Kode sekali pakai PTSP: 482913"
     assert [a.status for a in indonesian.attempts.all()] == [DeliveryStatus.DELIVERED]
+
+
+def test_a_sent_one_time_code_is_redacted_from_the_database(make_user, smtp_mailer):
+    """The code reached the user; the log keeps the text, never the code."""
+    row = _otp(make_user())[0]
+    notification_send_task(row.pk)
+    row.refresh_from_db()
+    assert "482913" in smtp_mailer.messages[0].get_content()
+    assert row.context == {"code": "[redacted]", "purpose": "login"}
+    assert row.subject == "Kode sekali pakai PTSP: [redacted]"
+    assert "482913" not in row.body
+    assert "Kode sekali pakai Anda adalah [redacted]." in row.body
+
+
+def test_a_failed_one_time_code_is_redacted_too(make_user):
+    row = _otp(make_user(email=""))[0]
+    notification_send_task(row.pk)
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.PERMANENT_FAILURE
+    assert row.context["code"] == "[redacted]"
 
 
 def test_running_the_task_twice_sends_once(make_user, smtp_mailer):
@@ -58,12 +77,17 @@ def test_running_the_task_twice_sends_once(make_user, smtp_mailer):
 
 
 def test_in_app_is_delivered_into_the_inbox(make_user):
-    row = _otp(make_user(), channels=[Channel.IN_APP])[0]
+    row = notify(
+        event="application.approved",
+        recipient=make_user(preferred_language="en"),
+        context={"reference": "PTSP-2026-000001", "service": "PBG", "url": "u"},
+        channels=[Channel.IN_APP],
+    )[0]
     notification_send_task(row.pk)
     row.refresh_from_db()
     assert row.status == DeliveryStatus.DELIVERED
-    assert row.subject == "Kode sekali pakai PTSP: 482913"
-    assert "482913" in row.body
+    assert row.subject == "Application PTSP-2026-000001 approved"
+    assert row.body.startswith("Your PBG application PTSP-2026-000001 is approved.")
 
 
 def test_an_invalid_address_fails_permanently_at_once(make_user, smtp_mailer):

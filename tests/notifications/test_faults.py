@@ -6,6 +6,7 @@ Nothing the portal promised is lost and nothing arrives twice per idempotency ke
 is killed with SIGKILL in the middle of a batch.
 """
 
+import logging
 import os
 import shutil
 import signal
@@ -246,23 +247,23 @@ def _assert_one_message_per_key(smtp_sink, *, allowed_duplicates: int = 0) -> No
 
 
 def test_broker_outage_loses_nothing_and_sends_each_message_once(
-    broker, worker, smtp_sink
+    broker, worker, smtp_sink, caplog
 ):
     users = _recipients(BATCH)
     broker.stop()
 
-    started = time.monotonic()
-    for number, user in enumerate(users):
-        _issue_code(user, number)  # raises on any failure: every one must succeed
-    committing = time.monotonic() - started
+    with caplog.at_level(logging.WARNING, logger="notifications.services"):
+        for number, user in enumerate(users):
+            _issue_code(user, number)  # raises on any failure: all must succeed
 
     assert Notification.objects.filter(status=DeliveryStatus.QUEUED).count() == BATCH
     # The failed hand-off left every row for the re-drive, nothing was sent.
     assert not Notification.objects.filter(handed_off_at__isnull=False).exists()
     assert smtp_sink.messages == []
-    # Publishing paused after the first failure instead of costing each request the
-    # connection timeout (2 s): 200 commits take far less than 200 timeouts.
-    assert committing < BATCH * django_settings.CELERY_BROKER_CONNECTION_TIMEOUT / 4
+    # After a failure publishing pauses (NOTIFICATIONS_PUBLISH_PAUSE_SECONDS)
+    # instead of costing every request the broker's connection timeout.
+    failures = [r for r in caplog.records if "Broker unavailable" in r.getMessage()]
+    assert 1 <= len(failures) < BATCH / 10
 
     broker.start()
     recovered_at = timezone.now()
