@@ -53,7 +53,6 @@ class NotificationAdmin(admin.ModelAdmin):
         "event",
         "recipient",
         "channel",
-        "language",
         "status",
         "attempt_count",
         "next_attempt_at",
