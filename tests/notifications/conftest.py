@@ -40,15 +40,17 @@ class SmtpSink:
     """Messages received by the loopback SMTP server, as parsed e-mails.
 
     ``refuse`` maps an address to an SMTP reply (e.g. ``"550 5.1.1 No such
-    user"``) given at ``RCPT TO``. ``delay`` (seconds) holds back the final "250"
-    after a message is stored, as a slow server does.
+    user"``) given at ``RCPT TO``. With ``hold_after`` set, every message after
+    that many is stored but its final "250" is held back until ``release`` is
+    set: the sender is stuck between "the server has it" and "I know it".
     """
 
     host: str = "127.0.0.1"
     port: int = 0
     messages: list = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    hold_after: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -63,8 +65,9 @@ class SmtpSink:
         )
         with self.lock:
             self.messages.append(message)
-        if self.delay:
-            await asyncio.sleep(self.delay)
+            held = self.hold_after is not None and len(self.messages) > self.hold_after
+        while held and not self.release.is_set():
+            await asyncio.sleep(0.01)
         return "250 Message accepted for delivery"
 
     def keys(self) -> list[str]:
@@ -81,6 +84,7 @@ def smtp_sink():
     try:
         yield sink
     finally:
+        sink.release.set()
         controller.stop()
 
 
