@@ -95,7 +95,10 @@ class RedisServer:
 @pytest.fixture
 def redis_server():
     if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is not installed (apt-get install redis-server)")
+        reason = "needs the redis-server program (apt-get install redis-server)"
+        if os.environ.get("PTSP_REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
     server = RedisServer(free_port())
     server.start()
     try:
