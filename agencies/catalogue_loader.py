@@ -540,6 +540,8 @@ class _Builder:
                     "agency",
                     overlay=True,
                 )
+            if item["fee"]["type"] == "free" and item["fee"]["amount"]:
+                self.fail("a free service cannot have an amount", record, "fee.amount")
             steps = self._steps(item, record, overlay_services.get(code, {}))
             self.plan.services.append(
                 ServicePlan(
@@ -638,7 +640,7 @@ class _Builder:
                 used.add(index)
                 src = source_steps[index]
                 spec = {
-                    **self._defaults_for(src),
+                    **self._defaults_for(src, record, f"steps[{index}]"),
                     **self.ovl["steps_by_name"].get(src["name"], {}),
                     **{k: v for k, v in entry.items() if k != "from"},
                 }
@@ -662,11 +664,17 @@ class _Builder:
         self._check_parallel(steps, ovl_record)
         return steps
 
-    def _defaults_for(self, src: dict) -> dict:
+    def _defaults_for(self, src: dict, record: str, field_: str) -> dict:
         agency = src["agency"]
         if agency is None:
             return {"kind": StepKind.APPLICANT, "agency": None}
         if agency not in self.agency_codes:
+            if agency not in self.ovl["external_systems"]:
+                self.fail(
+                    f"no such agency or external system {agency!r}",
+                    record,
+                    f"{field_}.agency",
+                )
             # A national system named in place of an agency (e.g. "OSS").
             return {
                 "kind": StepKind.EXTERNAL_SYSTEM,

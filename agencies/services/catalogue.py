@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from agencies.choices import SlaBasis, StepKind, VersionOrigin
+from agencies.choices import FeeType, SlaBasis, StepKind, VersionOrigin
 from agencies.models import Agency, Service, ServiceStep, ServiceVersion
 from audit.services import audit_record, field_changes
 
@@ -105,6 +105,26 @@ def _check_steps(steps: list[dict[str, Any]]) -> None:
             )
 
 
+def _check_version_rules(version: ServiceVersion) -> None:
+    """The ``ServiceVersion`` check constraints, with readable messages."""
+    if not version.sla_value:
+        raise ValidationError({"sla_value": _("The service level must be at least 1.")})
+    if version.fee_type == FeeType.FREE and version.fee_amount:
+        raise ValidationError({"fee_amount": _("A free service has no amount.")})
+
+
+def _check_step_rules(step: ServiceStep) -> None:
+    """The ``ServiceStep`` check constraints, with readable messages."""
+    if step.kind == StepKind.AGENCY and (step.agency_id is None or not step.role):
+        raise ValidationError(_("An agency step needs an agency and a role."))
+    if step.kind == StepKind.APPLICANT and step.agency_id is not None:
+        raise ValidationError(_("An applicant step has no agency."))
+    if step.kind == StepKind.EXTERNAL_SYSTEM and not step.external_system:
+        raise ValidationError(_("An external-system step names its system."))
+    if (step.sla_value is None) != (not step.sla_unit):
+        raise ValidationError(_("A step service level needs a value and a unit."))
+
+
 def _service_version_create(
     *,
     service: Service,
@@ -138,7 +158,10 @@ def _service_version_create(
         created_by=user if getattr(user, "pk", None) else None,
         **content,
     )
-    version.full_clean(exclude=["service", "created_by"])
+    # Field validation here; the row rules are checked in Python (cheaper than
+    # Django's per-constraint queries) and enforced again by the database.
+    version.full_clean(exclude=["service", "created_by"], validate_constraints=False)
+    _check_version_rules(version)
     _check_steps(steps)
     step_rows = []
     for order, step in enumerate(steps):
@@ -146,7 +169,10 @@ def _service_version_create(
         if row.kind == StepKind.APPLICANT:
             row.role = ""
         try:
-            row.full_clean(exclude=["version"], validate_unique=False)
+            row.full_clean(
+                exclude=["version"], validate_unique=False, validate_constraints=False
+            )
+            _check_step_rules(row)
         except ValidationError as exc:
             raise ValidationError(
                 _("Step %(number)s: %(errors)s")

@@ -4,9 +4,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from agencies.catalogue_loader import CalendarPlan, CataloguePlan, Interval
+from agencies.catalogue_loader import (
+    CalendarPlan,
+    CatalogueError,
+    CataloguePlan,
+    Interval,
+)
 from agencies.choices import HolidayCategory, VersionOrigin
 from agencies.models import (
     Agency,
@@ -54,12 +60,16 @@ def _upsert(
     report: LoadReport,
     kind: str,
     update: bool = True,
+    existing: dict | None = None,
 ) -> models.Model:
     """Create or update one row and audit it. ``values`` use attribute names
     (``agency_id``). With ``update=False`` an existing row is left as it is (the
     admin owns it after the first load)."""
     report.bump(kind, "total")
-    obj = model.objects.filter(**lookup).first()
+    if existing is not None:
+        obj = existing.get(next(iter(lookup.values())))
+    else:
+        obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
         record_change(obj=obj, before=None, reason=reason)
@@ -112,6 +122,7 @@ def catalogue_apply(
     say(_line("agencies", report))
 
     districts: dict[str, District] = {}
+    villages = {v.code: v for v in Village.objects.all()}
     for item in plan.districts:
         values = {k: item[k] for k in ("bps_code", "nik_prefix", "name", "source")}
         district = _upsert(
@@ -131,6 +142,7 @@ def catalogue_apply(
                 reason=reason,
                 report=report,
                 kind="villages",
+                existing=villages,
             )
     say(_line("districts", report) + "; " + _line("villages", report))
 
@@ -314,14 +326,24 @@ def _service(plan, agencies: dict[str, Agency], reason: str, report: LoadReport)
         data.pop("order")
         data["agency"] = agencies[step.agency] if step.agency else None
         steps.append(data)
-    _service_version_create(
-        service=service,
-        fields=dict(plan.version),
-        steps=steps,
-        origin=VersionOrigin.CATALOGUE,
-        reason=reason,
-        source_digest=plan.digest,
-    )
+    try:
+        _service_version_create(
+            service=service,
+            fields=dict(plan.version),
+            steps=steps,
+            origin=VersionOrigin.CATALOGUE,
+            reason=reason,
+            source_digest=plan.digest,
+        )
+    except ValidationError as exc:
+        # Rolls the whole load back; name the record for the operator.
+        fields = getattr(exc, "error_dict", {"": None})
+        raise CatalogueError(
+            "; ".join(exc.messages),
+            file="catalogue.json",
+            record=f"services '{plan.code}'",
+            field=", ".join(f for f in fields if f and f != "__all__"),
+        ) from exc
     report.bump("versions", "created")
 
 

@@ -44,13 +44,16 @@ class Command(BaseCommand):
             self.stderr.write(f"  warning: {warning}")
         year = timezone.localdate().year
         years = [] if options["no_holidays"] else [year, year + 1]
-        with audit_actor(system="system:load_catalogue"):
-            report = catalogue_apply(
-                plan=plan,
-                reason=f"load_catalogue from {catalogue.name} + {overlay.name}",
-                holiday_years=years,
-                progress=lambda line: self.stdout.write(f"  {line}"),
-            )
+        try:
+            with audit_actor(system="system:load_catalogue"):
+                report = catalogue_apply(
+                    plan=plan,
+                    reason=f"load_catalogue from {catalogue.name} + {overlay.name}",
+                    holiday_years=years,
+                    progress=lambda line: self.stdout.write(f"  {line}"),
+                )
+        except CatalogueError as exc:
+            raise CommandError(f"Nothing loaded. {exc}") from exc
         changed = report.changed()
         self.stdout.write(
             self.style.SUCCESS(
