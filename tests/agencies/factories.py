@@ -23,6 +23,7 @@ class CalendarFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Calendar
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"kalender-{n}")
     name = factory.Sequence(lambda n: f"Kalender {n}")
