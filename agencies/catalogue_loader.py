@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -568,7 +569,7 @@ class _Builder:
         sla, fee, validity = item["sla"], item["fee"], item["validity"]
         requirements, codes = [], set()
         for name in item["requirements"]:
-            base = slugify(name)[:56] or "syarat"
+            base = slugify(re.sub(r"[/&+]", " ", name))[:56] or "syarat"
             code, n = base, 2
             while code in codes:
                 code, n = f"{base}-{n}", n + 1

@@ -86,7 +86,7 @@ class ServiceViewSet(PublicCatalogueViewSet):
     def get_queryset(self) -> QuerySet[Service]:
         qs = service_qs_public().select_related("issuer_agency")
         if self.action == "retrieve":
-            qs = qs.prefetch_related(
+            qs = qs.select_related("current_version__service").prefetch_related(
                 Prefetch("current_version__steps", queryset=service_steps_qs())
             )
         return qs
