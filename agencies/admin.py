@@ -34,7 +34,7 @@ from .services import (
     record_change,
     record_deletion,
 )
-from .services.catalogue import IDENTITY_FIELDS
+from .services.catalogue import IDENTITY_FIELDS, VERSION_FIELDS
 
 DELETED_IN_ADMIN = _("Deleted in the admin.")
 
@@ -287,6 +287,29 @@ class ServiceAdmin(NoDeleteMixin, admin.ModelAdmin):
     search_fields = ["code", "current_version__name", "current_version__name_en"]
     list_select_related = ["agency", "current_version"]
     readonly_fields = ["current_version"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "current_version",
+                    "agency",
+                    "issuer_agency",
+                    "issuer_system",
+                    "issuer_text",
+                    "category",
+                    "applicant_type",
+                    "is_published",
+                ]
+            },
+        ),
+        (
+            _("Content (saving a change creates a new version)"),
+            {"fields": [*VERSION_FIELDS, "steps"]},
+        ),
+        (_("Reason"), {"fields": ["change_reason"]}),
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
         return super().get_queryset(request).select_related("current_version")

@@ -94,6 +94,23 @@ class AuditedModelForm(ReasonFormMixin, forms.ModelForm):
     pass
 
 
+def _with_version_fields(form_class):
+    """Declare the ``ServiceVersion`` content fields on the form class, so the
+    admin's fieldsets can show them (they are not fields of ``Service``)."""
+    fields = fields_for_model(ServiceVersion, fields=VERSION_FIELDS)
+    for field in fields.values():
+        if isinstance(field, forms.JSONField):
+            field.widget = forms.Textarea(attrs={"rows": 6, "cols": 100})
+    fields["sla_provisional"].help_text = _(
+        "Untick and set the basis to “Confirmed” to confirm an assumed service "
+        "level; this creates a new version."
+    )
+    form_class.base_fields.update(fields)
+    form_class.declared_fields.update(fields)
+    return form_class
+
+
+@_with_version_fields
 class ServiceAdminForm(AuditedModelForm):
     """Edits a service's identity and, through extra fields, the content of its
     next version. Saving changed content creates a new ``ServiceVersion``; the
@@ -125,15 +142,6 @@ class ServiceAdminForm(AuditedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        version_fields = fields_for_model(ServiceVersion, fields=VERSION_FIELDS)
-        for name, field in version_fields.items():
-            if isinstance(field, forms.JSONField):
-                field.widget = forms.Textarea(attrs={"rows": 6, "cols": 100})
-            self.fields[name] = field
-        self.fields["sla_provisional"].help_text = _(
-            "Untick and set the basis to “Confirmed” to confirm an assumed service "
-            "level; this creates a new version."
-        )
         current = self.instance.current_version if self.instance.pk else None
         if current is not None:
             for name, value in version_content(current).items():

@@ -153,7 +153,10 @@ def test_editing_a_service_in_the_admin_creates_a_new_version(client, admin_user
     client.force_login(admin_user)
     service = _kk()
     url = f"/admin/agencies/service/{service.pk}/change/"
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    for field in ("sla_value", "requirements", "steps", "change_reason"):
+        assert f'name="{field}"' in page.text
     response = client.post(
         url,
         _admin_post_data(service, sla_value="4", change_reason="SK Kadis 12/2027"),
