@@ -257,7 +257,7 @@ class ServiceVersionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["origin", "sla_provisional", "service__agency"]
     search_fields = ["service__code", "name", "name_en"]
-    list_select_related = ["service"]
+    list_select_related = ["service__current_version"]
     inlines = [ServiceStepInline]
 
     def has_add_permission(self, request):
