@@ -39,6 +39,7 @@ run: setup messages-compile ## Run web, worker and beat on the embedded default 
 	@mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py load_catalogue
 	$(PY) manage.py seed_demo
 	@echo; echo "  Portal: http://127.0.0.1:$(PTSP_PORT)/   admin: http://127.0.0.1:$(PTSP_PORT)/admin/"; echo
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f Procfile.dev

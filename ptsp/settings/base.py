@@ -306,6 +306,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceCategoryEnum": "agencies.choices.ServiceCategory",
+        "HolidayCategoryEnum": "agencies.choices.HolidayCategory",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""The admin edits calendars, holidays and offices with a reason, audited."""
+
+import datetime as dt
+
+import pytest
+
+from agencies.models import (
+    Agency,
+    Calendar,
+    CalendarOverride,
+    District,
+    Holiday,
+    Office,
+    Service,
+    ServiceVersion,
+    Village,
+)
+from audit.models import AuditEntry
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded_catalogue")]
+
+MODELS = [
+    Agency,
+    Calendar,
+    CalendarOverride,
+    District,
+    Holiday,
+    Office,
+    Service,
+    ServiceVersion,
+    Village,
+]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_admin_page_opens(client, admin_user, model):
+    client.force_login(admin_user)
+    name = model._meta.model_name
+    assert client.get(f"/admin/agencies/{name}/").status_code == 200
+    obj = model.objects.order_by("pk").first()
+    assert client.get(f"/admin/agencies/{name}/{obj.pk}/change/").status_code == 200
+
+
+def test_versions_and_services_cannot_be_deleted_or_versions_edited(client, admin_user):
+    client.force_login(admin_user)
+    version = ServiceVersion.objects.order_by("pk").first()
+    page = client.get(f"/admin/agencies/serviceversion/{version.pk}/change/")
+    assert 'name="_save"' not in page.text
+    service = Service.objects.order_by("pk").first()
+    assert (
+        client.get(f"/admin/agencies/service/{service.pk}/delete/").status_code == 403
+    )
+
+
+def _calendar_post(calendar: Calendar, intervals: list, reason: str) -> dict:
+    data = {
+        "code": calendar.code,
+        "name": calendar.name,
+        "name_en": calendar.name_en,
+        "kind": calendar.kind,
+        "timezone": calendar.timezone,
+        "source": calendar.source,
+        "note": calendar.note,
+        "change_reason": reason,
+        "weekly_intervals-TOTAL_FORMS": str(len(intervals)),
+        "weekly_intervals-INITIAL_FORMS": str(sum(1 for i in intervals if i.get("id"))),
+        "weekly_intervals-MIN_NUM_FORMS": "0",
+        "weekly_intervals-MAX_NUM_FORMS": "1000",
+    }
+    if calendar.is_assumed:
+        data["is_assumed"] = "on"
+    for n, interval in enumerate(intervals):
+        for key, value in interval.items():
+            data[f"weekly_intervals-{n}-{key}"] = value
+        data[f"weekly_intervals-{n}-calendar"] = str(calendar.pk)
+    return data
+
+
+def test_calendar_hours_change_is_audited_with_the_reason(client, admin_user):
+    """Adding a Saturday interval to a kecamatan point records the new interval
+    with the admin as actor and the typed reason."""
+    client.force_login(admin_user)
+    calendar = Calendar.objects.get(code="layanan-kec-cipondoh")
+    existing = [
+        {
+            "id": str(i.pk),
+            "weekday": str(i.weekday),
+            "opens_at": i.opens_at.strftime("%H:%M"),
+            "closes_at": i.closes_at.strftime("%H:%M"),
+        }
+        for i in calendar.weekly_intervals.order_by("weekday")
+    ]
+    saturday = {"weekday": "5", "opens_at": "08:00", "closes_at": "12:00"}
+    response = client.post(
+        f"/admin/agencies/calendar/{calendar.pk}/change/",
+        _calendar_post(calendar, [*existing, saturday], "Camat: buka Sabtu pagi."),
+    )
+    assert response.status_code == 302
+    assert calendar.weekly_intervals.filter(weekday=5).exists()
+    entry = AuditEntry.objects.get(action="weeklyinterval.create")
+    assert (entry.actor, entry.reason) == (admin_user, "Camat: buka Sabtu pagi.")
+
+
+def test_holiday_edit_requires_a_reason_and_is_audited(client, admin_user):
+    client.force_login(admin_user)
+    holiday = Holiday.objects.get(date=dt.date(2026, 12, 24))
+    url = f"/admin/agencies/holiday/{holiday.pk}/change/"
+    data = {
+        "date": "2026-12-24",
+        "name": holiday.name,
+        "name_en": holiday.name_en,
+        "category": holiday.category,
+        "source": "decree",
+        "source_reference": "SKB 3 Menteri 2026",
+        "closes_working_time": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200  # no reason: refused
+    holiday.refresh_from_db()
+    assert holiday.closes_service_hours
+    response = client.post(url, {**data, "change_reason": "MPP tetap buka."})
+    assert response.status_code == 302
+    holiday.refresh_from_db()
+    assert not holiday.closes_service_hours
+    entry = AuditEntry.objects.get(action="holiday.update", object_id=holiday.pk)
+    assert entry.changes["closes_service_hours"] == [True, False]
+    assert entry.reason == "MPP tetap buka."
