@@ -7,11 +7,25 @@ they are skipped with a reason (listed by ``-rs`` at the end of the run); with
 
 import os
 
+from django.db.backends.signals import connection_created
+
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REQUIRE_SERVICES = os.environ.get("PTSP_REQUIRE_SERVICES") == "1"
+
+
+def _allow_flush_of_audit_tables(sender, connection, **kwargs) -> None:
+    """Transactional tests end with a TRUNCATE of every table; on PostgreSQL the
+    audit tables refuse TRUNCATE unless the session opts in (audit migration 0003).
+    Only the test suite's connections do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET ptsp.audit_allow_truncate = 'on'")
+
+
+connection_created.connect(_allow_flush_of_audit_tables)
 
 
 def _service_missing(item) -> str | None:
