@@ -12,12 +12,14 @@ the operator must give.
 """
 
 import copy
+import dataclasses
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core import checks
 from django.core.paginator import Paginator
@@ -114,12 +116,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # --- the reason field -----------------------------------------------------
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # The change view passes the fields of get_fieldsets(), reason included.
         if "fields" not in kwargs:
-            kwargs["fields"] = [
-                f
-                for f in flatten_fieldsets(self.get_fieldsets(request, obj))
-                if f != REASON
-            ]
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"] is not None:
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != REASON]
         form = super().get_form(request, obj, change=change, **kwargs)
         if REASON in form.base_fields:
             return form
@@ -261,14 +262,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
             for obj in queryset.order_by("pk").select_for_update():
                 self.delete_model(request, obj)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         if "delete_selected" in actions:
-            _func, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (
-                _audited_delete_selected,
-                name,
-                description,
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], func=_audited_delete_selected
             )
         return actions
 

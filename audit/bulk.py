@@ -1,6 +1,6 @@
 """Bulk writes of audited models: refused unless they write their entries too.
 
-``AuditedQuerySet.update()`` / ``.delete()`` (and so ``bulk_update()``) raise
+``AuditedQuerySet.update()``, ``.bulk_update()`` and ``.delete()`` raise
 ``UnauditedWrite`` unless called through ``audited_update`` / ``audited_delete``,
 which lock the rows, record one entry per changed row with before and after
 values, and write, all in the caller's transaction. Single objects are saved as
@@ -56,6 +56,12 @@ class AuditedQuerySet(QuerySet):
         return super().update(**kwargs)
 
     update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        _refuse(self.model, "bulk_update")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
 
     def delete(self) -> tuple[int, dict[str, int]]:
         _refuse(self.model, "delete")
