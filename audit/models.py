@@ -91,8 +91,8 @@ class AuditEntry(models.Model):
 class AuditSeal(models.Model):
     """The seal of one entry (*segel*): its place ``seq`` in the hash chain.
 
-    ``hash`` is SHA-256 (hex) over ``prev_hash`` and the entry's canonical content
-    (``audit.sealing.canonical_bytes``); ``seq`` runs 1, 2, 3... without gaps in the
+    ``hash`` is SHA-256 (hex) over ``prev_hash``, ``seq`` and the entry's canonical
+    content (``audit.sealing.chain_hash``); ``seq`` runs 1, 2, 3... without gaps in the
     order the sealer saw the entries commit. Insert-only, like the entries.
     """
 

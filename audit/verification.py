@@ -15,7 +15,11 @@ valid under a trusted key. It reports the first broken entry:
   points past the end of the chain.
 """
 
+import contextlib
+import queue
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -25,7 +29,7 @@ from django.db.models import Q
 from . import signing
 from .checkpoints import message_of
 from .models import GENESIS_HASH, AuditCheckpoint, AuditEntry, AuditSeal
-from .sealing import ENTRY_COLUMNS, ENTRY_SELECT, chain_hash
+from .sealing import canonical_sql, chain_hash
 
 UNSEALED_LIMIT = 10_000
 _FETCH = 10_000
@@ -226,42 +230,41 @@ def _walk(
 ) -> None:
     seal_table = AuditSeal._meta.db_table
     entry_table = AuditEntry._meta.db_table
+    connection = connections[using]
     sql = (
-        f"SELECT s.seq, s.prev_hash, s.hash, s.entry_id, {ENTRY_SELECT} "  # noqa: S608
+        f"SELECT s.seq, s.prev_hash, s.hash, s.entry_id, e.id, "  # noqa: S608
+        f"{canonical_sql(connection.vendor)} "
         f"FROM {seal_table} s LEFT JOIN {entry_table} e ON e.id = s.entry_id "
-        "WHERE s.seq > %s ORDER BY s.seq"
+        "WHERE s.seq > %s ORDER BY s.seq LIMIT %s"
     )
-    width = len(ENTRY_COLUMNS)
     good_seq = start_seq  # last seq known to match a checkpoint (or the start)
     expect = start_seq + 1
-    connection = connections[using]
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [start_seq])
-        while rows := cursor.fetchmany(_FETCH):
-            for row in rows:
-                seq = row[0]
-                entry = row[4 : 4 + width]
+    batches = _batches(connection, sql, start_seq=start_seq)
+    with contextlib.closing(batches):
+        for rows in batches:
+            for seq, prev_hash, stored, entry_id, found, content in rows:
                 problem = None
                 if seq != expect:
                     problem = Problem(
                         "seq_gap",
                         f"Seal #{expect} is missing; the chain resumes at #{seq}.",
                     )
-                elif entry[0] is None:
+                elif found is None:
                     problem = Problem("entry_missing", f"Entry of seal #{seq} is gone.")
-                elif row[1] != prev:
+                elif prev_hash != prev:
                     problem = Problem(
                         "prev_hash", f"Seal #{seq} does not follow seal #{seq - 1}."
                     )
                 else:
-                    digest = chain_hash(prev, seq, entry)
-                    if digest != row[2]:
+                    digest = chain_hash(prev, seq, content)
+                    if digest != stored:
                         problem = Problem(
                             "hash",
-                            f"Entry {row[3]} (seal #{seq}) was altered after sealing.",
+                            f"Entry {entry_id} (seal #{seq}) was altered after "
+                            "sealing.",
                         )
                 if problem is not None:
-                    problem.seq, problem.entry_id = seq, row[3]
+                    problem.seq, problem.entry_id = seq, entry_id
                     result.add(problem)
                     return
                 prev = digest
@@ -296,6 +299,59 @@ def _walk(
                         checkpoint=cp.number,
                     )
                 )
+
+
+def _batches(connection, sql: str, *, start_seq: int) -> Iterator[list]:
+    """Batches of ``_FETCH`` rows in ``seq`` order, by keyset paging (each query an
+    index range scan; no sort of the whole table, no COUNT). On PostgreSQL the
+    next batch is fetched in a thread while this one is hashed, so the server
+    renders rows while Python hashes (the driver releases the GIL while it waits).
+    """
+    if connection.vendor != "postgresql":
+        after = start_seq
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(sql, [after, _FETCH])
+                rows = cursor.fetchall()
+                if not rows:
+                    return
+                yield rows
+                after = rows[-1][0]
+    connection.ensure_connection()
+    raw = connection.connection  # the driver's connection; only `fetch` uses it
+    batches: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        after = start_seq
+        try:
+            with raw.cursor() as cursor:
+                while not stop.is_set():
+                    cursor.execute(sql, [after, _FETCH])
+                    rows = cursor.fetchall()
+                    batches.put(rows)
+                    if not rows:
+                        return
+                    after = rows[-1][0]
+        except BaseException as exc:  # handed to the consumer
+            batches.put(exc)
+
+    worker = threading.Thread(target=fetch, name="audit-verify-fetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            rows = batches.get()
+            if isinstance(rows, BaseException):
+                raise rows
+            if not rows:
+                return
+            yield rows
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a fetcher waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.1)
+        worker.join()
 
 
 def _entry_at(seq: int, *, using: str) -> int | None:

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import itertools
 import json
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
@@ -13,7 +14,7 @@ import pytest
 from audit import signing
 from audit.checkpoints import checkpoint_create, checkpoint_message, message_of
 from audit.models import GENESIS_HASH, AuditCheckpoint, AuditEntry, AuditSeal
-from audit.sealing import ENTRY_COLUMNS, audit_seal, canonical_bytes, chain_hash
+from audit.sealing import audit_seal, canonical_sql, chain_hash
 from audit.verification import audit_verify
 
 from .conftest import seal_all, tampering, write_entries
@@ -27,17 +28,21 @@ def _recompute_from(seq: int) -> None:
     with tampering() as cursor:
         prev = AuditSeal.objects.get(seq=seq - 1).hash if seq > 1 else GENESIS_HASH
         for seal in AuditSeal.objects.filter(seq__gte=seq).order_by("seq"):
-            cursor.execute(
-                f"SELECT {', '.join(ENTRY_COLUMNS)} FROM audit_auditentry "  # noqa: S608
-                "WHERE id = %s",
-                [seal.entry_id],
-            )
-            digest = chain_hash(prev, seal.seq, cursor.fetchone())
+            digest = chain_hash(prev, seal.seq, _content(cursor, seal.entry_id))
             cursor.execute(
                 "UPDATE audit_auditseal SET prev_hash = %s, hash = %s WHERE seq = %s",
                 [prev, digest, seal.seq],
             )
             prev = digest
+
+
+def _content(cursor, entry_id: int) -> str:
+    sql = canonical_sql(connection.vendor)
+    cursor.execute(
+        f"SELECT {sql} FROM audit_auditentry e WHERE e.id = %s",  # noqa: S608
+        [entry_id],
+    )
+    return cursor.fetchone()[0]
 
 
 def _rewrite_reason(entry_id: int, reason: str) -> None:
@@ -60,22 +65,23 @@ def test_seal_builds_one_gap_free_chain_and_is_safe_to_run_twice():
     assert AuditSeal.objects.count() == 5
 
 
-def test_hash_covers_previous_hash_and_canonical_content():
+def test_hash_covers_previous_hash_position_and_canonical_content():
     (entry,) = write_entries(1)
     seal_all()
     seal = AuditSeal.objects.get()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(ENTRY_COLUMNS)} FROM audit_auditentry WHERE id = %s",  # noqa: S608
-            [entry.pk],
-        )
-        row = cursor.fetchone()
-    canonical = canonical_bytes(1, row)
-    decoded = json.loads(canonical)
-    assert decoded[:3] == ["ptsp-audit/1", 1, entry.pk]
-    assert decoded[3].endswith("Z")  # UTC instant
-    assert decoded[11] == {"n": [0, 1], "note": [None, "ü-0"]}
-    expected = hashlib.sha256(GENESIS_HASH.encode() + canonical).hexdigest()
+        content = _content(cursor, entry.pk)
+    if connection.vendor == "postgresql":
+        # A row value: version, id, microseconds since the epoch (UTC), ...
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        micros = (entry.occurred_at - epoch) // timedelta(microseconds=1)
+        assert content.startswith(f"(ptsp-audit/1,{entry.pk},{micros},,anonymous,")
+        assert '"{""n"": [0, 1], ""note"": [null, ""ü-0""]}"' in content
+    else:
+        decoded = json.loads(content)
+        assert decoded[:2] == ["ptsp-audit/1", entry.pk]
+        assert decoded[10] == {"n": [0, 1], "note": [None, "ü-0"]}
+    expected = hashlib.sha256(f"{GENESIS_HASH}:1:{content}".encode()).hexdigest()
     assert seal.hash == expected
 
 
