@@ -16,7 +16,39 @@ from django.utils.translation import gettext_lazy as _
 GENESIS_HASH = "0" * 64
 
 
-class AuditEntry(models.Model):
+class AppendOnlyError(RuntimeError):
+    """An audit row was about to be changed or deleted: the trail is append-only."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses ``update()``, ``bulk_update()`` and ``delete()`` in Python too (on
+    SQLite there is no trigger to do it)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only.")
+
+    update = bulk_update = delete = _refuse
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once and never saved again or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} rows are append-only.")
+
+
+class AuditEntry(AppendOnlyModel):
     """One audited action (*catatan audit*), written by ``audit.services.audit_record``
     inside the transaction of the change it records.
 
@@ -68,7 +100,7 @@ class AuditEntry(models.Model):
         help_text=_("PostgreSQL transaction that wrote the entry (set by a trigger)."),
     )
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         permissions = [("verify_chain", _("Can verify the audit trail's seal chain"))]
@@ -88,7 +120,7 @@ class AuditEntry(models.Model):
         )
 
 
-class AuditSeal(models.Model):
+class AuditSeal(AppendOnlyModel):
     """The seal of one entry (*segel*): its place ``seq`` in the hash chain.
 
     ``hash`` is SHA-256 (hex) over ``prev_hash``, ``seq`` and the entry's canonical
@@ -107,7 +139,7 @@ class AuditSeal(models.Model):
     hash = models.CharField(_("hash"), max_length=64)
     sealed_at = models.DateTimeField(_("sealed at"), default=timezone.now)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("audit seal")
         verbose_name_plural = _("audit seals")
         constraints = [
@@ -120,7 +152,7 @@ class AuditSeal(models.Model):
         return f"#{self.seq} {self.hash[:12]}"
 
 
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnlyModel):
     """A signed checkpoint (*titik periksa*) of the chain's head, made daily.
 
     ``signature`` is an Ed25519 signature (base64) by the portal's key over
@@ -140,7 +172,7 @@ class AuditCheckpoint(models.Model):
     public_key = models.CharField(_("public key"), max_length=64)
     signature = models.CharField(_("signature"), max_length=128)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("audit checkpoint")
         verbose_name_plural = _("audit checkpoints")
         constraints = [

@@ -1,6 +1,7 @@
 """The one write path of the audit trail."""
 
 from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -115,7 +116,8 @@ def field_changes(
     """``{"field": [old, new]}`` for each of ``fields`` whose value differs.
 
     ``before`` is ``None`` for a creation (every non-empty field is reported).
-    Values are taken with ``value_from_object`` and stringified when not JSON-native.
+    Values are taken with ``value_from_object``; aware datetimes become UTC ISO 8601,
+    other values not native to JSON are stringified.
     Fields named in ``personal`` (NIK, e-mail, password) are reported as references
     (``{"ref": "accounts.user:12#email"}``) on both sides, never as values.
     """
@@ -147,6 +149,10 @@ def _json(value: Any) -> Any:
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
     if isinstance(value, Model):
         return value.pk
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()  # one form, whatever the input zone
+    if isinstance(value, (date, time)):
+        return value.isoformat()
     return str(value)
 
 

@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('signature', models.CharField(max_length=128, verbose_name='signature')),
             ],
             options={
+                'base_manager_name': 'objects',
                 'verbose_name': 'audit checkpoint',
                 'verbose_name_plural': 'audit checkpoints',
             },
@@ -38,13 +39,14 @@ class Migration(migrations.Migration):
                 ('sealed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sealed at')),
             ],
             options={
+                'base_manager_name': 'objects',
                 'verbose_name': 'audit seal',
                 'verbose_name_plural': 'audit seals',
             },
         ),
         migrations.AlterModelOptions(
             name='auditentry',
-            options={'permissions': [('verify_chain', "Can verify the audit trail's seal chain")], 'verbose_name': 'audit entry', 'verbose_name_plural': 'audit entries'},
+            options={'base_manager_name': 'objects', 'permissions': [('verify_chain', "Can verify the audit trail's seal chain")], 'verbose_name': 'audit entry', 'verbose_name_plural': 'audit entries'},
         ),
         migrations.AddField(
             model_name='auditentry',

@@ -31,10 +31,11 @@ def write_entries(count: int, *, action: str = "test.change") -> list[AuditEntry
         ]
 
 
-def seal_until(done: Callable[[], bool], *, timeout: float = 30.0) -> None:
-    """Run the sealer until ``done()``; the PostgreSQL sealer waits for every older
-    transaction on the server (other test runs share it), so allow a little time.
-    Fails when ``done()`` never holds."""
+def seal_until(done: Callable[[], bool], *, timeout: float = 120.0) -> None:
+    """Run the sealer until ``done()``. The PostgreSQL sealer waits for every older
+    writing transaction on the server, and other test runs may share it (a
+    migration of another test database holds one for a while); fails when
+    ``done()`` never holds."""
     deadline = time.monotonic() + timeout
     while True:
         audit_seal()

@@ -83,8 +83,16 @@ def test_entry_is_stamped_with_its_transaction_whatever_the_caller_says():
 def test_verification_names_the_row_altered_behind_a_disabled_trigger():
     entries = write_entries(8)
     seal_all()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        AuditEntry.objects.filter(pk=entries[4].pk).update(action="forged")
+
+    def update_directly() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE audit_auditentry SET action = 'forged' WHERE id = %s",
+                [entries[4].pk],
+            )
+
+    with pytest.raises(IntegrityError, match="append-only"):
+        update_directly()
     with tampering() as cursor:  # ALTER TABLE ... DISABLE TRIGGER, as a superuser
         cursor.execute(
             "UPDATE audit_auditentry SET action = 'forged' WHERE id = %s",
