@@ -11,10 +11,12 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY --chown=ptsp:ptsp . .
 # Build-time only values: collectstatic and compilemessages need settings to load.
+# AUDIT_SIGNING_KEY here is a public placeholder; the real key comes from .env.
 RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-        REDIS_URL=redis://localhost:6379/0 \
+        REDIS_URL=redis://localhost:6379/0 AUDIT_SIGNING_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQta2V5LTMyYnk= \
         python manage.py collectstatic --no-input -v 0 \
     && DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+        AUDIT_SIGNING_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQta2V5LTMyYnk= \
         python manage.py compilemessages -v 0 --ignore=.venv
 USER ptsp
 EXPOSE 8000

@@ -6,10 +6,20 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.bulk import AuditedQuerySet
+from audit.registry import audited
 
+
+class UserManager(DjangoUserManager.from_queryset(AuditedQuerySet)):
+    """Django's user manager whose bulk ``update()``/``delete()`` go through the
+    audit trail (``audited_update``/``audited_delete``)."""
+
+
+@audited(personal=("password", "email"))
 class User(AbstractUser):
     """A person who signs in (*pengguna*).
 
@@ -26,7 +36,11 @@ class User(AbstractUser):
         default="id",
     )
 
+    objects = UserManager()
+
     class Meta(AbstractUser.Meta):
+        # Related-object access and save() use it too: no plain manager to bypass.
+        base_manager_name = "objects"
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -1,7 +1,8 @@
 """DRF glue: maps domain errors to HTTP status codes.
 
 ``InvalidTransition`` and ``StaleVersion`` become 409, other ``ApplicationError``s 400;
-Django's ``ValidationError`` becomes 400 with its messages.
+Django's ``ValidationError`` becomes 400 with its messages. Every 403 is recorded
+in the audit trail (``access.denied``).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,4 +26,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
+        from audit.services import audit_access_denied
+
+        request = context.get("request")
+        if request is not None:
+            audit_access_denied(request=request, status=403, detail=str(exc))
+    return response

@@ -62,6 +62,9 @@ def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    from audit.services import audit_access_denied
+
+    audit_access_denied(request=request, status=403, detail=str(exception))
     return render(request, "errors/403.html", status=403)
 
 

@@ -7,6 +7,8 @@ they are skipped with a reason (listed by ``-rs`` at the end of the run); with
 
 import os
 
+from django.db.backends.signals import connection_created
+
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -26,6 +28,18 @@ hypothesis_settings.register_profile("thorough", max_examples=3000, deadline=Non
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if REQUIRE_SERVICES else "dev")
 )
+
+
+def _allow_flush_of_audit_tables(sender, connection, **kwargs) -> None:
+    """Transactional tests end with a TRUNCATE of every table; on PostgreSQL the
+    audit tables refuse TRUNCATE unless the session opts in (audit migration 0003).
+    Only the test suite's connections do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET ptsp.audit_allow_truncate = 'on'")
+
+
+connection_created.connect(_allow_flush_of_audit_tables)
 
 
 def _service_missing(item) -> str | None:

@@ -16,7 +16,9 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+        if not k.startswith(
+            ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "AUDIT_")
+        )
     }
     env.update(
         {
@@ -24,6 +26,8 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
             "DJANGO_SECRET_KEY": "k" * 20 + "Zq8!v#2Lm@9Pw$4Rt^6Yx&1Bn*3Hd(5Jf)7Gs" * 2,
             "DJANGO_ALLOWED_HOSTS": "ptsp.tangerangkota.example",
             "DATABASE_URL": "postgres://ptsp@db.invalid/ptsp",
+            # base64 of 32 raw bytes: an Ed25519 key for the audit checkpoints.
+            "AUDIT_SIGNING_KEY": "cHJvZHVjdGlvbi1zaGFwZWQtdGVzdC1rZXktMzJieXQ=",
             **extra_env,
         }
     )

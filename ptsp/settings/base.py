@@ -166,12 +166,25 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Fixed schedules live here (no django-celery-beat); apps append their entries.
+# Crontabs are in CELERY_TIMEZONE (WIB).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Sends what the after-commit hand-off could not (broker down), retries that
     # are due and rows of dead workers. https://crontab.guru/#*_*_*_*_*
     "notifications-redrive": {
         "task": "notifications.tasks.notifications_redrive_task",
         "schedule": crontab(minute="*"),
+    },
+    # Seal committed audit entries into the hash chain: every minute.
+    # https://crontab.guru/#*_*_*_*_*
+    "audit-seal": {
+        "task": "audit.tasks.audit_seal_task",
+        "schedule": crontab(minute="*"),
+    },
+    # Sign the chain's head as the day's checkpoint: 00:05 WIB daily.
+    # https://crontab.guru/#5_0_*_*_*
+    "audit-checkpoint": {
+        "task": "audit.tasks.audit_checkpoint_task",
+        "schedule": crontab(minute=5, hour=0),
     },
 }
 
@@ -227,6 +240,14 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# --- Audit trail -----------------------------------------------------------------
+# Ed25519 key signing the daily checkpoints: PEM or base64 of the raw 32 bytes
+# (`manage.py audit_keygen`). Required in production; dev generates one under var/.
+AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
+AUDIT_SIGNING_KEY_FILE = ""
+# Public keys (base64) of earlier signing keys, still trusted after a rotation.
+AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
 
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -14,6 +14,10 @@ os.environ.setdefault(
 
 from .base import *
 
+# Without AUDIT_SIGNING_KEY, development signs audit checkpoints with a key
+# generated on first use under var/ (never in production, which requires the key).
+AUDIT_SIGNING_KEY_FILE = VAR_DIR / "audit-signing-key.pem"
+
 # In development WhiteNoise serves straight from the finders; no manifest needed.
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

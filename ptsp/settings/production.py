@@ -7,6 +7,8 @@ each with its reason.
 from .base import *
 
 DEBUG = False
+# Checkpoints of the audit trail must be signed with the city's own key.
+AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)

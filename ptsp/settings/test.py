@@ -28,6 +28,10 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
 )
+# base64 of the 32 bytes b"test-only-audit-key-not-secret!!": public, tests only.
+os.environ.setdefault(
+    "AUDIT_SIGNING_KEY", "dGVzdC1vbmx5LWF1ZGl0LWtleS1ub3Qtc2VjcmV0ISE="
+)
 
 from .base import *  # noqa: E402
 

@@ -76,3 +76,35 @@ def test_web_request_binds_ip_and_request_id(client):
         "/__audit_probe__", headers={"x-request-id": "probe-req-0001"}
     )
     assert response.json() == {"ip": "127.0.0.1", "rid": "probe-req-0001"}
+
+
+def test_field_changes_normalise_times_to_utc():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    before = User(username="x", date_joined=datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
+    after = User(
+        username="x",
+        date_joined=datetime(2026, 1, 5, 10, 0, tzinfo=timezone(timedelta(hours=7))),
+    )
+    assert field_changes(before, after, ["date_joined", "username"]) == {
+        "date_joined": ["2026-01-05T02:00:00+00:00", "2026-01-05T03:00:00+00:00"]
+    }
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm():
+    """On every database (SQLite has no trigger) the models refuse it in Python."""
+    from audit.models import AppendOnlyError
+
+    with transaction.atomic():
+        entry = audit_record(action="x.y", object_type="x", object_id=1)
+    entry.reason = "rewritten"
+    for attempt in (
+        entry.save,
+        entry.delete,
+        lambda: AuditEntry.objects.filter(pk=entry.pk).update(reason="r"),
+        lambda: AuditEntry.objects.all().delete(),
+        lambda: AuditEntry.objects.bulk_update([entry], ["reason"]),
+    ):
+        with pytest.raises(AppendOnlyError):
+            attempt()
+    assert AuditEntry.objects.get().reason == ""
