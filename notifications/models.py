@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.bulk import AuditedManager
+from audit.registry import audit_exempt, audited
 from ptsp.models import TimeStampedModel
 
 from .choices import Channel, DeliveryStatus
@@ -21,6 +23,10 @@ OPEN_STATUSES = (
 )
 
 
+@audit_exempt(
+    "Outbox of messages: delivery state, not a business change; the change that "
+    "caused it is audited and each attempt is kept in NotificationAttempt."
+)
 class Notification(TimeStampedModel):
     """One message promised to one recipient on one channel (*notifikasi*).
 
@@ -150,6 +156,10 @@ class Notification(TimeStampedModel):
         return f"{self.uuid}-{self.generation}" if self.generation else str(self.uuid)
 
 
+@audit_exempt(
+    "Delivery log of the outbox: append-only record of send attempts, "
+    "not a business change."
+)
 class NotificationAttempt(models.Model):
     """One try to deliver a notification (*percobaan pengiriman*).
 
@@ -194,6 +204,7 @@ class NotificationAttempt(models.Model):
         return f"#{self.number} {self.status}"
 
 
+@audited
 class NotificationTemplate(TimeStampedModel):
     """The text of one event on one channel in one language (*templat notifikasi*),
     editable by admins.
@@ -214,7 +225,10 @@ class NotificationTemplate(TimeStampedModel):
     )
     body = models.TextField(_("body"), help_text=_("Plain text."))
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("notification template")
         verbose_name_plural = _("notification templates")
         constraints = [

@@ -14,11 +14,14 @@ from agencies.choices import (
     Weekday,
 )
 from agencies.text import BilingualNameMixin
+from audit.bulk import AuditedManager
+from audit.registry import audited
 from ptsp.models import TimeStampedModel
 
 CITY_WORKING_CALENDAR = "kerja-kota"
 
 
+@audited
 class Calendar(BilingualNameMixin, TimeStampedModel):
     """A working-time or service-hours calendar (*kalender kerja* / *jam
     layanan*).
@@ -45,7 +48,10 @@ class Calendar(BilingualNameMixin, TimeStampedModel):
     source = models.TextField(_("source"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("calendar")
         verbose_name_plural = _("calendars")
         ordering = ["code"]
@@ -54,6 +60,7 @@ class Calendar(BilingualNameMixin, TimeStampedModel):
         return self.name
 
 
+@audited
 class WeeklyInterval(models.Model):
     """One opening interval on a weekday (*jam buka mingguan*), local time.
 
@@ -70,7 +77,10 @@ class WeeklyInterval(models.Model):
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("weekly interval")
         verbose_name_plural = _("weekly intervals")
         ordering = ["calendar", "weekday", "opens_at"]
@@ -91,6 +101,7 @@ class WeeklyInterval(models.Model):
         )
 
 
+@audited
 class CalendarOverride(BilingualNameMixin, TimeStampedModel):
     """Different hours for a date range (*jam layanan khusus*), e.g. Ramadan.
 
@@ -118,7 +129,10 @@ class CalendarOverride(BilingualNameMixin, TimeStampedModel):
     source = models.TextField(_("source"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("calendar override")
         verbose_name_plural = _("calendar overrides")
         ordering = ["-date_from"]
@@ -133,6 +147,7 @@ class CalendarOverride(BilingualNameMixin, TimeStampedModel):
         return f"{self.name} ({self.date_from}-{self.date_to})"
 
 
+@audited
 class OverrideInterval(models.Model):
     """An opening interval of an override on a weekday, local time."""
 
@@ -146,7 +161,10 @@ class OverrideInterval(models.Model):
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("override interval")
         verbose_name_plural = _("override intervals")
         ordering = ["override", "weekday", "opens_at"]
@@ -167,6 +185,7 @@ class OverrideInterval(models.Model):
         )
 
 
+@audited
 class Holiday(BilingualNameMixin, TimeStampedModel):
     """A national holiday (*libur nasional*) or collective leave (*cuti bersama*).
 
@@ -203,7 +222,10 @@ class Holiday(BilingualNameMixin, TimeStampedModel):
     closes_service_hours = models.BooleanField(_("closes service hours"), default=True)
     closes_working_time = models.BooleanField(_("closes working time"), default=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
         ordering = ["date", "category"]

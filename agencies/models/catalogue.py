@@ -20,9 +20,12 @@ from agencies.choices import (
     VersionOrigin,
 )
 from agencies.text import BilingualNameMixin
+from audit.bulk import AuditedManager
+from audit.registry import audited
 from ptsp.models import TimeStampedModel
 
 
+@audited
 class Service(TimeStampedModel):
     """A service of the catalogue (*jenis layanan*), e.g. ``sip-dokter``.
 
@@ -77,7 +80,10 @@ class Service(TimeStampedModel):
         verbose_name=_("current version"),
     )
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["code"]
@@ -88,6 +94,7 @@ class Service(TimeStampedModel):
         return self.code
 
 
+@audited
 class ServiceVersion(BilingualNameMixin, models.Model):
     """One immutable definition of a service (*versi standar layanan*).
 
@@ -186,7 +193,10 @@ class ServiceVersion(BilingualNameMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("service version")
         verbose_name_plural = _("service versions")
         ordering = ["service", "-number"]
@@ -209,6 +219,7 @@ class ServiceVersion(BilingualNameMixin, models.Model):
         return f"{self.service.code} v{self.number}"
 
 
+@audited
 class ServiceStep(BilingualNameMixin, models.Model):
     """One step of a version's procedure (*tahapan*), immutable like its version.
 
@@ -249,7 +260,10 @@ class ServiceStep(BilingualNameMixin, models.Model):
     )
     parallel_group = models.CharField(_("parallel group"), max_length=32, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("service step")
         verbose_name_plural = _("service steps")
         ordering = ["version", "order"]

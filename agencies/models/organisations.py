@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import AgencyKind, CalendarKind, OfficeKind
 from agencies.text import BilingualNameMixin
+from audit.bulk import AuditedManager
+from audit.registry import audited
 from ptsp.models import TimeStampedModel
 
 agency_code_validator = RegexValidator(
@@ -15,6 +17,7 @@ agency_code_validator = RegexValidator(
 )
 
 
+@audited
 class Agency(BilingualNameMixin, TimeStampedModel):
     """A government body that processes applications (*perangkat daerah* or
     *instansi*), e.g. ``DINKES``. Source: catalogue ``agencies[]``.
@@ -47,7 +50,10 @@ class Agency(BilingualNameMixin, TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["code"]
@@ -56,6 +62,7 @@ class Agency(BilingualNameMixin, TimeStampedModel):
         return f"{self.code} - {self.short_name or self.name}"
 
 
+@audited
 class District(TimeStampedModel):
     """A sub-district of Kota Tangerang (*kecamatan*). Source: catalogue
     ``districts[]`` (Kepmendagri No. 300.2.2-2138 Tahun 2025; BPS codes).
@@ -86,7 +93,10 @@ class District(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     source = models.TextField(_("source"), blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("district (kecamatan)")
         verbose_name_plural = _("districts (kecamatan)")
         ordering = ["code"]
@@ -95,6 +105,7 @@ class District(TimeStampedModel):
         return self.name
 
 
+@audited
 class Village(TimeStampedModel):
     """An urban village (*kelurahan*) of a district. Source: catalogue
     ``districts[].kelurahan_detail``."""
@@ -114,7 +125,10 @@ class Village(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=100)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("village (kelurahan)")
         verbose_name_plural = _("villages (kelurahan)")
         ordering = ["code"]
@@ -128,6 +142,7 @@ class Village(TimeStampedModel):
         return self.name
 
 
+@audited
 class Office(BilingualNameMixin, TimeStampedModel):
     """A place where people are served (*tempat pelayanan*): the MPP, an agency
     office, or a kecamatan/kelurahan service point.
@@ -176,7 +191,10 @@ class Office(BilingualNameMixin, TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("office")
         verbose_name_plural = _("offices")
         ordering = ["kind", "code"]

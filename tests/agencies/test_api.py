@@ -81,7 +81,9 @@ def test_service_detail_has_steps_and_versions(client, django_assert_num_queries
 
 
 def test_unpublished_service_is_not_found(client):
-    Service.objects.filter(code="kk").update(is_published=False)
+    Service.objects.filter(code="kk").audited_update(
+        action="test.arrange", reason="test set-up", is_published=False
+    )
     assert client.get("/api/v1/services/kk/").status_code == 404
     assert "kk" not in _codes(client.get("/api/v1/services/"))
 

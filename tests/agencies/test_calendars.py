@@ -64,7 +64,9 @@ def test_cuti_bersama_flags_decide_which_calendar_closes():
     day = dt.date(2026, 12, 24)
     mpp, city = _calendar("layanan-mpp"), _calendar("kerja-kota")
     assert calendar_intervals(mpp, day, day) == []
-    Holiday.objects.filter(date=day).update(closes_service_hours=False)
+    Holiday.objects.filter(date=day).audited_update(
+        action="test.arrange", reason="test set-up", closes_service_hours=False
+    )
     assert calendar_intervals(mpp, day, day) == [
         (at("2026-12-24", "01:00"), at("2026-12-24", "08:00"))
     ]

@@ -38,8 +38,8 @@ def test_import_adds_national_holidays_and_cuti_bersama():
 
 def test_reimport_changes_nothing_and_keeps_admin_flags():
     holidays_import(years=[2027], reason="first")
-    Holiday.objects.filter(date=dt.date(2027, 12, 24)).update(
-        closes_service_hours=False
+    Holiday.objects.filter(date=dt.date(2027, 12, 24)).audited_update(
+        action="test.arrange", reason="test set-up", closes_service_hours=False
     )
     audit_before = AuditEntry.objects.count()
     report = holidays_import(years=[2027], reason="again")
@@ -52,7 +52,9 @@ def test_decree_wins_over_the_package_and_stale_estimates_go():
     """A row an admin marked as decree is never touched; a package row the
     package no longer lists (a moved estimate) is removed, with an audit entry."""
     holidays_import(years=[2027], reason="first")
-    Holiday.objects.filter(date=dt.date(2027, 3, 10), category="public").update(
+    Holiday.objects.filter(date=dt.date(2027, 3, 10), category="public").audited_update(
+        action="test.arrange",
+        reason="test set-up",
         source=HolidaySource.DECREE,
         name="Idul Fitri 1448 H (SKB 3 Menteri)",
         is_provisional=False,

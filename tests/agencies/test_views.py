@@ -105,7 +105,9 @@ def test_service_standard_page_lists_the_uu_25_2009_components(client):
 
 def test_unknown_or_unpublished_service_is_404(client):
     assert client.get("/layanan/tidak-ada/").status_code == 404
-    Service.objects.filter(code="kk").update(is_published=False)
+    Service.objects.filter(code="kk").audited_update(
+        action="test.arrange", reason="test set-up", is_published=False
+    )
     assert client.get("/layanan/kk/").status_code == 404
     assert client.get("/layanan/kk/standar/").status_code == 404
 

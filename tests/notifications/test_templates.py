@@ -99,7 +99,7 @@ def test_unsafe_or_broken_templates_are_refused(source):
 
 @pytest.mark.django_db
 def test_migrate_seeds_templates_and_an_admin_edit_wins(make_user):
-    NotificationTemplate.objects.all().delete()
+    NotificationTemplate.objects.all().audited_delete(action="test.arrange")
     written = notification_templates_sync()
     expected = sum(len(event.channels) * 2 for event in all_events())
     assert written == expected == NotificationTemplate.objects.count()
@@ -107,7 +107,9 @@ def test_migrate_seeds_templates_and_an_admin_edit_wins(make_user):
 
     NotificationTemplate.objects.filter(
         event="account.otp", channel=Channel.EMAIL, language="en"
-    ).update(subject="Code {{ code }}", body="Use {{ code }}.")
+    ).audited_update(
+        action="test.arrange", subject="Code {{ code }}", body="Use {{ code }}."
+    )
     row = notify(
         event="account.otp",
         recipient=make_user(preferred_language="en"),
@@ -115,5 +117,6 @@ def test_migrate_seeds_templates_and_an_admin_edit_wins(make_user):
     )[0]
     assert notification_render(row) == ("Code 777", "Use 777.")
 
-    NotificationTemplate.objects.all().delete()  # the code default is the fallback
+    # the code default is the fallback
+    NotificationTemplate.objects.all().audited_delete(action="test.arrange")
     assert notification_render(row)[0] == "PTSP one-time code: 777"
