@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("dibaca/", views.mark_all_read, name="mark-all-read"),
+    path("<uuid:uuid>/dibaca/", views.mark_read, name="mark-read"),
+]

@@ -1,4 +1,10 @@
 """API routes of this app (mounted under /api/v1/)."""
 
+from rest_framework.routers import SimpleRouter
+
+from .views import InboxViewSet
+
 app_name = "notifications-api"
-urlpatterns: list = []
+router = SimpleRouter()
+router.register("notifications", InboxViewSet, basename="notification")
+urlpatterns = router.urls

@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -161,7 +163,38 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Fixed schedules live here (no django-celery-beat); apps append their entries.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Sends what the after-commit hand-off could not (broker down), retries that
+    # are due and rows of dead workers. https://crontab.guru/#*_*_*_*_*
+    "notifications-redrive": {
+        "task": "notifications.tasks.notifications_redrive_task",
+        "schedule": crontab(minute="*"),
+    },
+}
+
+# --- Notifications (outbox) -------------------------------------------------------
+# A worker's claim on a notification; must outlast one send (EMAIL_TIMEOUT).
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
+# Backoff after the n-th failure: base * 2**(n-1), capped; then permanent failure.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int(
+    "NOTIFICATIONS_RETRY_BASE_SECONDS", default=60
+)
+NOTIFICATIONS_RETRY_CAP_SECONDS = env.int(
+    "NOTIFICATIONS_RETRY_CAP_SECONDS", default=3600
+)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+# The re-drive leaves alone a row published less than this ago (it is in a queue).
+NOTIFICATIONS_REDRIVE_GRACE_SECONDS = env.int(
+    "NOTIFICATIONS_REDRIVE_GRACE_SECONDS", default=120
+)
+NOTIFICATIONS_REDRIVE_BATCH = env.int("NOTIFICATIONS_REDRIVE_BATCH", default=500)
+# After a failed publish, a process stops trying the broker for this long.
+NOTIFICATIONS_PUBLISH_PAUSE_SECONDS = env.float(
+    "NOTIFICATIONS_PUBLISH_PAUSE_SECONDS", default=15.0
+)
+NOTIFICATIONS_MAILER = env("NOTIFICATIONS_MAILER", default="default")
+# Right-hand side of Message-IDs; default: the host of PORTAL_BASE_URL.
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env("NOTIFICATIONS_MESSAGE_ID_DOMAIN", default="")
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
