@@ -1,7 +1,26 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import events, signals  # noqa: F401  (registers events and receivers)
+
+        post_migrate.connect(_sync_roles)
+
+
+def _sync_roles(sender, using="default", **kwargs) -> None:
+    """Keep the auditor (every view permission) and admin (every permission)
+    groups in step with the installed apps. ``post_migrate`` is sent once per
+    app; the permissions of all apps exist only when it is sent for the last."""
+    from django.apps import apps
+
+    if sender is not list(apps.get_app_configs())[-1]:
+        return
+    from .roles import roles_sync
+
+    roles_sync()

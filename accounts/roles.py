@@ -1,0 +1,53 @@
+"""Roles: the Django groups of staff and the permissions each holds.
+
+Every officer role (``OfficerRole``) plus ``auditor`` and ``admin`` is a group of
+the same name, created by migration ``accounts.0003_role_groups`` with the
+accounts permissions below. Later apps give the groups their own permissions in
+their own data migrations (e.g. ``permits.decide_application`` to ``approver``).
+Two groups follow every app automatically, after each ``migrate``
+(``roles_sync``): ``auditor`` holds every ``view_*`` permission (read-only across
+agencies) and ``admin`` holds every permission.
+"""
+
+from accounts.choices import OfficerRole, StaffRole
+
+FRONT_OFFICE = OfficerRole.FRONT_OFFICE.value
+VERIFIER = OfficerRole.VERIFIER.value
+TECHNICAL_REVIEWER = OfficerRole.TECHNICAL_REVIEWER.value
+APPROVER = OfficerRole.APPROVER.value
+SUPERVISOR = OfficerRole.SUPERVISOR.value
+AGENCY_HEAD = OfficerRole.AGENCY_HEAD.value
+OFFICE_HEAD = OfficerRole.OFFICE_HEAD.value
+AUDITOR = StaffRole.AUDITOR.value
+ADMIN = StaffRole.ADMIN.value
+
+#: Every staff group, by name.
+ROLE_GROUPS: tuple[str, ...] = tuple(StaffRole.values)
+
+#: ``app_label.codename`` permissions of this app held by each group.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    FRONT_OFFICE: ("accounts.view_nik",),
+    VERIFIER: ("accounts.view_nik",),
+    TECHNICAL_REVIEWER: (),
+    APPROVER: ("accounts.view_nik",),
+    SUPERVISOR: ("accounts.manage_delegations",),
+    AGENCY_HEAD: ("accounts.manage_delegations", "accounts.view_nik"),
+    OFFICE_HEAD: ("accounts.manage_delegations", "accounts.view_nik"),
+    AUDITOR: ("accounts.view_all_agencies",),
+    ADMIN: ("accounts.manage_staff", "accounts.view_nik"),
+}
+
+
+def roles_sync() -> None:
+    """Give ``auditor`` every ``view_*`` permission and ``admin`` every permission
+    of every installed app (idempotent; run after ``migrate``)."""
+    from django.contrib.auth.models import Group, Permission
+
+    auditor, _created = Group.objects.get_or_create(name=AUDITOR)
+    admin, _created = Group.objects.get_or_create(name=ADMIN)
+    auditor.permissions.add(
+        *Permission.objects.filter(codename__startswith="view_").exclude(
+            codename="view_nik"
+        )
+    )
+    admin.permissions.add(*Permission.objects.all())
