@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import events, signals  # noqa: F401  (registers events and receivers)
+        from . import signals  # noqa: F401  (connects the receivers)
 
         post_migrate.connect(_sync_roles)
 

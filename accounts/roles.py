@@ -39,12 +39,21 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 
 def roles_sync() -> None:
-    """Give ``auditor`` every ``view_*`` permission and ``admin`` every permission
-    of every installed app (idempotent; run after ``migrate``)."""
+    """Make sure every role group exists with its permissions above, and give
+    ``auditor`` every ``view_*`` permission and ``admin`` every permission of
+    every installed app. Idempotent; runs after ``migrate`` and after a test
+    database is flushed (which empties the groups the migration created)."""
     from django.contrib.auth.models import Group, Permission
 
-    auditor, _created = Group.objects.get_or_create(name=AUDITOR)
-    admin, _created = Group.objects.get_or_create(name=ADMIN)
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_GROUPS}
+    for name, permissions in ROLE_PERMISSIONS.items():
+        codenames = [p.split(".", 1)[1] for p in permissions]
+        groups[name].permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="accounts", codename__in=codenames
+            )
+        )
+    auditor, admin = groups[AUDITOR], groups[ADMIN]
     auditor.permissions.add(
         *Permission.objects.filter(codename__startswith="view_").exclude(
             codename="view_nik"

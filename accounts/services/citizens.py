@@ -16,7 +16,6 @@ from accounts.models import OneTimeCode, User
 from accounts.nik import nik_parse
 from accounts.phones import phone_normalise
 from audit.services import audit_record
-from notifications.services import notify
 
 from .codes import CodeCheck, CodeError, code_consume, code_issue, sms_available
 
@@ -280,7 +279,6 @@ def password_reset_complete(*, user: User | None, code: str, new_password: str) 
             user.set_password(new_password)
             user.save(update_fields=["password"])
             audit_record(action="account.password_reset", obj=user)
-            _notice(user, "password")
     if check.error is not None:
         raise check.error
     return user
@@ -295,7 +293,6 @@ def password_change(*, user: User, new_password: str) -> User:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_record(action="account.password_change", obj=user)
-    _notice(user, "password")
     return user
 
 
@@ -330,8 +327,7 @@ def contact_change_request(
 
 def contact_change_confirm(*, user: User, field: str, code: str) -> User:
     """Check the code sent by ``contact_change_request`` for ``field`` (``"email"``
-    or ``"phone"``) and save the new, now verified, value. A notice goes to the
-    old e-mail address first.
+    or ``"phone"``) and save the new, now verified, value.
 
     Raises ``CodeRejected`` and ``ValidationError`` (the value was taken
     meanwhile).
@@ -348,7 +344,6 @@ def contact_change_confirm(*, user: User, field: str, code: str) -> User:
             new = check.row.address
             if _taken(field, new, exclude=user):
                 raise _taken_error(field)
-            _notice(user, field)  # to the old address, before it changes
             setattr(user, field, new)
             setattr(user, f"{field}_verified_at", timezone.now())
             user.save(update_fields=[field, f"{field}_verified_at"])
@@ -395,8 +390,7 @@ def account_close(*, user: User, reason: str = "") -> User:
     codes, authenticator devices; the username becomes ``closed-<uuid>``; open
     business memberships end. Kept: the row, its ``uuid`` and ``full_name``, which
     applications, decisions and the audit trail refer to (records the city must
-    keep). Every session ends with the password. A notice goes to the e-mail
-    address before it is erased. Staff accounts are closed by an admin
+    keep). Every session ends with the password. Staff accounts are closed by an admin
     (deactivated), not here: raises ``ValidationError`` for them.
     """
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -407,8 +401,6 @@ def account_close(*, user: User, reason: str = "") -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if is_staff_member(user):
         raise ValidationError(_("Staff accounts are closed by an administrator."))
-    if user.email:
-        _notice(user, "closed")
     now = timezone.now()
     erased = {f: [personal_ref(user, f), None] for f in _PERSONAL if getattr(user, f)}
     user.email = user.phone = user.nik = ""
@@ -431,9 +423,3 @@ def account_close(*, user: User, reason: str = "") -> User:
         reason=reason,
     )
     return user
-
-
-def _notice(user: User, change: str) -> None:
-    """Security notice (event ``account.changed``) to the current e-mail."""
-    if user.email and user.email_verified_at:
-        notify(event="account.changed", recipient=user, context={"change": change})

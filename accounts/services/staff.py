@@ -137,8 +137,10 @@ def staff_create(
 
 
 def staff_invite(user: User) -> None:
-    """E-mail ``user`` a link to choose a password (event ``account.invitation``),
-    valid for ``PASSWORD_RESET_TIMEOUT``; runs in the caller's transaction."""
+    """E-mail ``user`` a link to choose a password, valid for
+    ``PASSWORD_RESET_TIMEOUT``; runs in the caller's transaction. Uses the
+    notifications app's ``account.verification`` event (a link to verify the
+    account): choosing the password there verifies the mailbox."""
     path = reverse(
         "accounts:invitation",
         kwargs={
@@ -147,7 +149,7 @@ def staff_invite(user: User) -> None:
         },
     )
     notify(
-        event="account.invitation",
+        event="account.verification",
         recipient=user,
         context={
             "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
