@@ -130,7 +130,7 @@ def make_staff(db):
         *,
         agency=None,
         office=None,
-        password="petugas-rahasia-2026",
+        password="petugas-rahasia-2026",  # noqa: S107
         **fields,
     ) -> User:
         number = next(_numbers)

@@ -10,7 +10,6 @@ from django.urls import reverse
 import pytest
 import time_machine
 
-from accounts.choices import CodePurpose
 from accounts.models import OneTimeCode, User
 from accounts.services import (
     CodeRateLimited,
@@ -54,14 +53,16 @@ def test_register_verify_by_emailed_code_then_logged_in(client):
     assert user.nik == "3671055203850007"
     code = last_code("siti@example.org")
     row = OneTimeCode.objects.get(user=user)
-    assert code not in row.code_hash and len(row.code_hash) == 64  # hashed at rest
+    assert code not in row.code_hash
+    assert len(row.code_hash) == 64
     page = client.get(VERIFY)
     assert "s***@example.org" in page.text
     response = client.post(VERIFY, {"code": code})
     assert response.status_code == 302
     assert response.url == reverse("accounts:home")
     user.refresh_from_db()
-    assert user.is_active and user.email_verified_at is not None
+    assert user.is_active
+    assert user.email_verified_at is not None
     assert client.get(reverse("accounts:home")).status_code == 200
     actions = list(
         AuditEntry.objects.filter(object_id=str(user.pk)).values_list(
@@ -225,7 +226,8 @@ def test_closing_scrubs_personal_data_and_frees_the_nik(client, citizen, make_ci
     citizen.refresh_from_db()
     assert (citizen.email, citizen.phone, citizen.nik) == ("", "", "")
     assert citizen.full_name == "Budi Santoso"  # kept for records
-    assert not citizen.is_active and citizen.closed_at is not None
+    assert not citizen.is_active
+    assert citizen.closed_at is not None
     assert not citizen.has_usable_password()
     assert make_citizen(nik=nik).nik == nik  # the NIK may be registered again
     entry = AuditEntry.objects.get(action="account.close")
