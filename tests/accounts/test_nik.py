@@ -37,7 +37,7 @@ def test_valid_niks_give_birth_date_and_sex(db, nik, birth_date, sex):
     [
         ("367105120385001", "length", "16"),  # 15 digits
         ("36710512038500011", "length", "16"),  # 17 digits
-        ("3671O51203850001", "digits", "digits"),  # letter O
+        ("3671O51203850001", "digits", "angka"),  # letter O
         ("0071051203850001", "province", "00"),  # no province 00
         ("2071051203850001", "province", "20"),  # 20 is not a province
         ("3600051203850001", "regency", "00"),
@@ -51,6 +51,7 @@ def test_valid_niks_give_birth_date_and_sex(db, nik, birth_date, sex):
     ],
 )
 def test_invalid_niks_are_refused_with_a_readable_reason(db, nik, code, words):
+    """The message (Indonesian by default) names the faulty digits."""
     with pytest.raises(ValidationError) as caught:
         nik_parse(nik, today=TODAY)
     assert caught.value.code == code
