@@ -9,7 +9,7 @@ def test_anonymous_gets_403(client):
     assert client.get("/api/v1/accounts/me/").status_code == 403
 
 
-def test_profile_read_and_update(client, citizen, django_assert_num_queries):
+def test_profile_read_and_update(client, citizen):
     client.force_login(citizen)
     body = client.get("/api/v1/accounts/me/").json()
     assert body["full_name"] == "Budi Santoso"
@@ -29,7 +29,9 @@ def test_profile_read_and_update(client, citizen, django_assert_num_queries):
 def test_bad_language_is_a_400(client, citizen):
     client.force_login(citizen)
     response = client.patch(
-        "/api/v1/accounts/me/", {"preferred_language": "fr"}, content_type="application/json"
+        "/api/v1/accounts/me/",
+        {"preferred_language": "fr"},
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert "preferred_language" in response.json()

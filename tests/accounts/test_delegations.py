@@ -28,9 +28,15 @@ NOW = dt.datetime(2026, 6, 1, 1, 0, tzinfo=dt.UTC)  # 08:00 WIB
 def team(make_staff, dinkes):
     return {
         "ani": make_staff(OfficerRole.VERIFIER, agency=dinkes, full_name="Ani").officer,
-        "budi": make_staff(OfficerRole.VERIFIER, agency=dinkes, full_name="Budi").officer,
-        "kepala": make_staff(OfficerRole.AGENCY_HEAD, agency=dinkes, full_name="Kepala").officer,
-        "wakil": make_staff(OfficerRole.APPROVER, agency=dinkes, full_name="Wakil").officer,
+        "budi": make_staff(
+            OfficerRole.VERIFIER, agency=dinkes, full_name="Budi"
+        ).officer,
+        "kepala": make_staff(
+            OfficerRole.AGENCY_HEAD, agency=dinkes, full_name="Kepala"
+        ).officer,
+        "wakil": make_staff(
+            OfficerRole.APPROVER, agency=dinkes, full_name="Wakil"
+        ).officer,
     }
 
 

@@ -18,25 +18,39 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(make_citizen, make_staff, dinkes, dpmptsp, mpp, kec_cipondoh, django_user_model):
-    business = Business.objects.create(name="CV Maju", nib="9120001234567", created_by=make_citizen())
+def people(
+    make_citizen, make_staff, dinkes, dpmptsp, mpp, kec_cipondoh, django_user_model
+):
+    business = Business.objects.create(
+        name="CV Maju", nib="9120001234567", created_by=make_citizen()
+    )
     director = make_citizen(full_name="Direktur")
     BusinessMembership.objects.create(
-        business=business, user=director, role=BusinessRole.DIRECTOR, confirmed_at="2026-01-01T00:00Z"
+        business=business,
+        user=director,
+        role=BusinessRole.DIRECTOR,
+        confirmed_at="2026-01-01T00:00Z",
     )
     employee = make_citizen(full_name="Karyawan")
     BusinessMembership.objects.create(
-        business=business, user=employee, role=BusinessRole.EMPLOYEE, confirmed_at="2026-01-01T00:00Z"
+        business=business,
+        user=employee,
+        role=BusinessRole.EMPLOYEE,
+        confirmed_at="2026-01-01T00:00Z",
     )
     waiting = make_citizen(full_name="Menunggu")
-    BusinessMembership.objects.create(business=business, user=waiting, role=BusinessRole.OWNER)
+    BusinessMembership.objects.create(
+        business=business, user=waiting, role=BusinessRole.OWNER
+    )
     return {
         "business": business,
         "citizen": make_citizen(),
         "director": director,
         "employee": employee,
         "waiting": waiting,
-        "front_office": make_staff(OfficerRole.FRONT_OFFICE, agency=dpmptsp, office=mpp),
+        "front_office": make_staff(
+            OfficerRole.FRONT_OFFICE, agency=dpmptsp, office=mpp
+        ),
         "kec_front_office": make_staff(OfficerRole.FRONT_OFFICE, office=kec_cipondoh),
         "verifier": make_staff(OfficerRole.VERIFIER, agency=dinkes),
         "reviewer": make_staff(OfficerRole.TECHNICAL_REVIEWER, agency=dinkes),
