@@ -131,8 +131,17 @@ class RegistrationForm(forms.Form):
             self.add_error(
                 "email", _("Enter an e-mail address or a mobile phone number.")
             )
-        if data.get("password1") and data.get("password2") != data.get("password1"):
+        password = data.get("password1")
+        if password and data.get("password2") != password:
             self.add_error("password2", _("The two passwords are not the same."))
+        elif password:
+            candidate = User(
+                full_name=data.get("full_name", ""), email=data.get("email", "")
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
         return data
 
 

@@ -1,7 +1,8 @@
 """Staff sessions: a second factor before anything else, and idle and absolute
 timeouts.
 
-For staff (``accounts.permissions.is_staff_member``), after
+For staff (``accounts.permissions.is_staff_member``, decided when the session
+starts), after
 ``django_otp.middleware.OTPMiddleware``:
 
 * when ``PTSP_STAFF_2FA_REQUIRED`` is on and the session is not verified with an
@@ -25,7 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_staff_member
-from accounts.signals import SESSION_LOGIN_AT, SESSION_SEEN_AT
+from accounts.signals import SESSION_LOGIN_AT, SESSION_SEEN_AT, SESSION_STAFF
 
 # Writing the last-seen stamp on every request would save the session each time.
 _SEEN_WRITE_EVERY = 60
@@ -49,11 +50,19 @@ class StaffSessionMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and is_staff_member(user):
+        if user is not None and user.is_authenticated and self._is_staff(request, user):
             response = self._check(request, user)
             if response is not None:
                 return response
         return self.get_response(request)
+
+    def _is_staff(self, request, user) -> bool:
+        # Decided at login (accounts.signals); sessions older than that are
+        # looked up once.
+        staff = request.session.get(SESSION_STAFF)
+        if staff is None:
+            staff = request.session[SESSION_STAFF] = is_staff_member(user)
+        return staff
 
     def _check(self, request, user):
         session = request.session

@@ -493,6 +493,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     the secret for typing, then one code to confirm. Only for a user without a
     confirmed device; a new device replaces a lost one after an admin reset."""
     user = request.user
+    if not is_staff_member(user):
+        raise PermissionDenied  # citizens log in with their password only
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(
             f"{reverse('accounts:two_factor_verify')}?{request.GET.urlencode()}"

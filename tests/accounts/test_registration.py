@@ -232,3 +232,10 @@ def test_closing_scrubs_personal_data_and_frees_the_nik(client, citizen, make_ci
     assert make_citizen(nik=nik).nik == nik  # the NIK may be registered again
     entry = AuditEntry.objects.get(action="account.close")
     assert nik not in str(entry.changes)
+
+
+def test_weak_password_is_reported_on_the_password_field(client):
+    response = client.post(REGISTER, _form(password1="12345678", password2="12345678"))
+    assert response.status_code == 200
+    assert 'id="id_password1_error"' in response.text
+    assert User.objects.count() == 0
