@@ -3,6 +3,8 @@ creation one by one and from CSV, officers, businesses and delegations. Every
 change writes an audit entry (``audit.services.audit_record``) in the admin's
 transaction."""
 
+import contextlib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -12,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.choices import StaffRole
@@ -24,6 +28,11 @@ from agencies.models import Agency, Office
 from audit.services import audit_record, field_changes
 
 _PERSONAL = {"email", "phone", "nik"}
+
+# Authenticator devices hold TOTP secrets: no admin page shows them. A lost
+# phone is handled by the "reset two-step verification" action on users.
+with contextlib.suppress(admin.sites.NotRegistered):
+    admin.site.unregister(TOTPDevice)
 _USER_AUDITED = [
     "username",
     "full_name",

@@ -312,7 +312,9 @@ class DelegationForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("What is delegated"), choices=DelegationKind)
     delegate = forms.ModelChoiceField(
-        label=_("Substitute or deputy"), queryset=Officer.objects.none()
+        label=_("Substitute or deputy"),
+        queryset=Officer.objects.none(),
+        empty_label=_("Choose a colleague"),
     )
     starts_at = forms.DateTimeField(
         label=_("From (WIB)"),
@@ -326,9 +328,13 @@ class DelegationForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
-    def __init__(self, *args, delegates, **kwargs):
+    def __init__(self, *args, delegates, can_sign: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = delegates
+        if not can_sign:
+            self.fields["kind"].choices = [
+                (DelegationKind.TASKS.value, DelegationKind.TASKS.label)
+            ]
         self.fields["delegate"].label_from_instance = lambda o: (
             f"{o.user} · {o.get_role_display()}"
         )

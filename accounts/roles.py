@@ -54,9 +54,10 @@ def roles_sync() -> None:
             )
         )
     auditor, admin = groups[AUDITOR], groups[ADMIN]
+    # Never the authenticator devices: their rows hold TOTP secrets.
     auditor.permissions.add(
-        *Permission.objects.filter(codename__startswith="view_").exclude(
-            codename="view_nik"
-        )
+        *Permission.objects.filter(codename__startswith="view_")
+        .exclude(codename="view_nik")
+        .exclude(content_type__app_label__startswith="otp_")
     )
     admin.permissions.add(*Permission.objects.all())

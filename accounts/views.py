@@ -419,7 +419,9 @@ def delegations(request: HttpRequest) -> HttpResponse:
     if officer is None:
         raise PermissionDenied
     form = forms.DelegationForm(
-        request.POST or None, delegates=selectors.officers_of_same_unit(officer)
+        request.POST or None,
+        delegates=selectors.officers_of_same_unit(officer),
+        can_sign=officer.role in SIGNATORY_ROLES,
     )
     if request.method == "POST" and form.is_valid():
         try:

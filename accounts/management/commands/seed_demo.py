@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.choices import BusinessRole, StaffRole
 from accounts.models import Business, BusinessMembership, Officer, User
@@ -45,6 +45,7 @@ class Command(BaseCommand):
             self.stdout.write("No catalogue yet: loading it for the demo officers.")
             call_command("load_catalogue", "--no-holidays", stdout=self.stdout)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        translation.activate("en")  # the console speaks English
         for username, full_name, role, agency, office, nik in DEMO_ACCOUNTS:
             with transaction.atomic():
                 where = self._seed(username, full_name, role, agency, office, nik)
