@@ -55,9 +55,11 @@ def roles_sync() -> None:
         )
     auditor, admin = groups[AUDITOR], groups[ADMIN]
     # Never the authenticator devices: their rows hold TOTP secrets.
+    secrets = Permission.objects.filter(content_type__app_label__startswith="otp_")
     auditor.permissions.add(
         *Permission.objects.filter(codename__startswith="view_")
         .exclude(codename="view_nik")
-        .exclude(content_type__app_label__startswith="otp_")
+        .exclude(pk__in=secrets)
     )
+    auditor.permissions.remove(*secrets)
     admin.permissions.add(*Permission.objects.all())

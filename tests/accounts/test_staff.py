@@ -3,12 +3,14 @@ a per-row report); invitations; roles as groups."""
 
 import re
 
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.choices import OfficerRole
 from accounts.models import Officer, User
@@ -159,6 +161,9 @@ def test_every_role_is_a_group_with_its_permissions():
         .exclude(codename="view_all_agencies")
         .exists()
     )
+    # Nobody reading the admin sees authenticator (TOTP) secrets.
+    assert not auditor.permissions.filter(content_type__app_label="otp_totp").exists()
+    assert not admin.site.is_registered(TOTPDevice)
 
 
 def test_invitation_link_sets_the_password_once(client, places):
