@@ -413,9 +413,20 @@ def account_close(*, user: User, reason: str = "") -> User:
     user.save()
     OneTimeCode.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
-    BusinessMembership.objects.filter(user=user, ended_at__isnull=True).update(
-        ended_at=now
-    )
+    # One by one, each audited: the audit trail refuses bulk updates of audited
+    # models.
+    open_memberships = BusinessMembership.objects.filter(
+        user=user, ended_at__isnull=True
+    ).order_by("pk")
+    for membership in open_memberships.select_for_update():
+        membership.ended_at = now
+        membership.save(update_fields=["ended_at", "updated_at"])
+        audit_record(
+            action="business.membership_end",
+            obj=membership,
+            changes={"ended_at": [None, now.isoformat()]},
+            reason="account closed",
+        )
     audit_record(
         action="account.close",
         obj=user,

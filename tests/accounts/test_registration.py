@@ -11,10 +11,12 @@ import pytest
 import time_machine
 
 from accounts.models import OneTimeCode, User
+from accounts.selectors import businesses_for
 from accounts.services import (
     CodeRateLimited,
     CodeRejected,
     account_close,
+    business_register,
     citizen_register,
     registration_code_resend,
     registration_verify,
@@ -222,7 +224,13 @@ def test_email_change_sends_the_code_to_the_new_address(client, citizen):
 
 def test_closing_scrubs_personal_data_and_frees_the_nik(client, citizen, make_citizen):
     nik = citizen.nik
+    membership = business_register(
+        user=citizen, name="CV Maju", nib="9120001234567", npwp="", role="owner"
+    )
     account_close(user=citizen)
+    membership.refresh_from_db()
+    assert membership.ended_at is not None
+    assert list(businesses_for(citizen)) == []
     citizen.refresh_from_db()
     assert (citizen.email, citizen.phone, citizen.nik) == ("", "", "")
     assert citizen.full_name == "Budi Santoso"  # kept for records
