@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from . import views
 
 api_v1 = [
+    path("", include("accounts.api.urls")),
     path("", include("agencies.api.urls")),
     path("", include("permits.api.urls")),
     path("", include("queueing.api.urls")),

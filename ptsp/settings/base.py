@@ -8,6 +8,7 @@ Embedded default (nothing configured): SQLite in WAL mode and Celery's
 PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "ptsp",
     "accounts",
     "agencies",
@@ -63,10 +67,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor and session timeouts of staff (needs OTP and messages).
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ptsp.urls"
@@ -214,6 +223,12 @@ NOTIFICATIONS_MESSAGE_ID_DOMAIN = env("NOTIFICATIONS_MESSAGE_ID_DOMAIN", default
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first (refuses a locked-out login before any password is checked);
+# then e-mail, phone number or username with the password (accounts.backends).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.IdentifierBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -228,9 +243,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes, database handler: works on SQLite and PostgreSQL,
+# and lockouts are visible in the admin). A username tried from one address is
+# locked after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+# Successful logins are not logged by axes (the audit trail records them).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor login (TOTP, django-otp) for staff: officers, auditors, admins.
+PTSP_STAFF_2FA_REQUIRED = env.bool("PTSP_STAFF_2FA_REQUIRED", default=True)
+# Staff sessions end after this many idle minutes, and this many hours after login.
+PTSP_STAFF_IDLE_MINUTES = env.int("PTSP_STAFF_IDLE_MINUTES", default=30)
+PTSP_STAFF_MAX_SESSION_HOURS = env.int("PTSP_STAFF_MAX_SESSION_HOURS", default=10)
+OTP_TOTP_ISSUER = "PTSP Kota Tangerang"
+# One-time codes (e-mail/SMS verification, password reset): lifetime, wrong tries
+# per code, seconds between two sends, sends per hour per purpose.
+PTSP_OTP_VALID_MINUTES = env.int("PTSP_OTP_VALID_MINUTES", default=10)
+PTSP_OTP_MAX_ATTEMPTS = env.int("PTSP_OTP_MAX_ATTEMPTS", default=5)
+PTSP_OTP_RESEND_SECONDS = env.int("PTSP_OTP_RESEND_SECONDS", default=60)
+PTSP_OTP_MAX_PER_HOUR = env.int("PTSP_OTP_MAX_PER_HOUR", default=5)
+# Staff invitations (set-password links) stay valid this long.
+PASSWORD_RESET_TIMEOUT = env.int("PTSP_INVITATION_HOURS", default=72) * 3600
 
 # --- I18N / time ------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -351,4 +394,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes logs every login at INFO; lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

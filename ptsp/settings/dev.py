@@ -12,6 +12,10 @@ os.environ.setdefault(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 
+# Demo staff accounts log in without a second factor (seed_demo); production
+# requires it.
+os.environ.setdefault("PTSP_STAFF_2FA_REQUIRED", "false")
+
 from .base import *
 
 # Without AUDIT_SIGNING_KEY, development signs audit checkpoints with a key

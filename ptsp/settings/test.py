@@ -32,6 +32,9 @@ os.environ.setdefault(
 os.environ.setdefault(
     "AUDIT_SIGNING_KEY", "dGVzdC1vbmx5LWF1ZGl0LWtleS1ub3Qtc2VjcmV0ISE="
 )
+# Off for the suite's staff fixtures; tests of the second factor turn it on
+# (production settings force it on).
+os.environ.setdefault("PTSP_STAFF_2FA_REQUIRED", "false")
 
 from .base import *  # noqa: E402
 

@@ -2,19 +2,37 @@
 
 Idempotent: existing accounts keep their data, their password is reset to the
 printed one. Refuses to run when ``DEBUG`` is off, so it can never seed production.
+Loads the catalogue first when no agency exists (officers need agencies and
+offices). Demo staff log in without a second factor because the dev settings
+turn ``PTSP_STAFF_2FA_REQUIRED`` off.
 """
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone, translation
 
-from accounts.models import User
+from accounts.choices import BusinessRole, StaffRole
+from accounts.models import Business, BusinessMembership, Officer, User
+from accounts.services.staff import _groups_set
+from agencies.models import Agency, Office
 
-# (username, full name, staff, superuser). Later issues add officer roles here.
-DEMO_ACCOUNTS = [
-    ("admin", "Admin Portal", True, True),
-    ("warga", "Budi Santoso", False, False),
-]
 DEMO_PASSWORD = "demo-ptsp-2026"  # noqa: S105  (printed on purpose; DEBUG only)
+
+# (username, full name, role, agency code, office code, NIK). Role "" = citizen.
+DEMO_ACCOUNTS = [
+    ("warga", "Budi Santoso", "", None, None, "3671051203850001"),
+    ("pengusaha", "Siti Rahayu", "", None, None, "3671074507900002"),
+    ("fo.mpp", "Rina Wulandari", StaffRole.FRONT_OFFICE, "DPMPTSP", "mpp", ""),
+    ("verifikator.dinkes", "dr. Andi Pratama", StaffRole.VERIFIER, "DINKES", None, ""),
+    ("penyetuju.dpmptsp", "Hendra Gunawan", StaffRole.APPROVER, "DPMPTSP", None, ""),
+    ("supervisor.dpmptsp", "Dewi Lestari", StaffRole.SUPERVISOR, "DPMPTSP", None, ""),
+    ("kepala.dinkes", "dr. Maria Ulfa", StaffRole.AGENCY_HEAD, "DINKES", None, ""),
+    ("fo.cipondoh", "Agus Setiawan", StaffRole.FRONT_OFFICE, None, "kec-cipondoh", ""),
+    ("auditor", "Yuni Kartika", StaffRole.AUDITOR, None, None, ""),
+    ("admin", "Admin Portal", StaffRole.ADMIN, None, None, ""),
+]
 
 
 class Command(BaseCommand):
@@ -23,15 +41,78 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on (development).")
+        if not Agency.objects.exists():
+            self.stdout.write("No catalogue yet: loading it for the demo officers.")
+            call_command("load_catalogue", "--no-holidays", stdout=self.stdout)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-        for username, full_name, staff, superuser in DEMO_ACCOUNTS:
-            user, _created = User.objects.get_or_create(
-                username=username,
-                defaults={"full_name": full_name, "email": f"{username}@demo.invalid"},
-            )
-            user.is_staff = staff
-            user.is_superuser = superuser
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            role = "superuser" if superuser else ("staff" if staff else "citizen")
-            self.stdout.write(f"  {username:<12} {role}")
+        translation.activate("en")  # the console speaks English
+        for username, full_name, role, agency, office, nik in DEMO_ACCOUNTS:
+            with transaction.atomic():
+                where = self._seed(username, full_name, role, agency, office, nik)
+            label = StaffRole(role).label if role else "citizen"
+            if username == "pengusaha":
+                label = "citizen, business representative"
+            self.stdout.write(f"  {username:<20} {label}{where}")
+
+    def _seed(self, username, full_name, role, agency_code, office_code, nik) -> str:
+        now = timezone.now()
+        user, _created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "email": f"{username}@demo.invalid",
+                "nik": nik,
+                "email_verified_at": now,
+            },
+        )
+        user.is_active = True
+        user.is_superuser = role == StaffRole.ADMIN
+        user.is_staff = role in (StaffRole.ADMIN, StaffRole.AUDITOR)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if not role:
+            if username == "pengusaha":
+                business, _new = Business.objects.get_or_create(
+                    nib="9120001234567",
+                    defaults={
+                        "name": "CV Maju Jaya",
+                        "npwp": "012345678901000",
+                        "created_by": user,
+                    },
+                )
+                BusinessMembership.objects.get_or_create(
+                    business=business,
+                    user=user,
+                    ended_at=None,
+                    defaults={
+                        "role": BusinessRole.DIRECTOR,
+                        "confirmed_at": now,
+                        "confirmed_by": user,
+                    },
+                )
+                return f" ({business.name})"
+            return ""
+        _groups_set(user, role)
+        if role in (StaffRole.AUDITOR, StaffRole.ADMIN):
+            return ""
+        agency = (
+            Agency.objects.filter(code=agency_code).first() if agency_code else None
+        )
+        office = (
+            Office.objects.filter(code=office_code).first() if office_code else None
+        )
+        Officer.objects.update_or_create(
+            user=user,
+            defaults={
+                "role": role,
+                "agency": agency,
+                "office": office,
+                "is_active": True,
+            },
+        )
+        places = [
+            p
+            for p in (agency.code if agency else "", str(office) if office else "")
+            if p
+        ]
+        return f" ({', '.join(places)})"

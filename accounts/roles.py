@@ -1,0 +1,65 @@
+"""Roles: the Django groups of staff and the permissions each holds.
+
+Every officer role (``OfficerRole``) plus ``auditor`` and ``admin`` is a group of
+the same name, created by migration ``accounts.0003_role_groups`` with the
+accounts permissions below. Later apps give the groups their own permissions in
+their own data migrations (e.g. ``permits.decide_application`` to ``approver``).
+Two groups follow every app automatically, after each ``migrate``
+(``roles_sync``): ``auditor`` holds every ``view_*`` permission (read-only across
+agencies) and ``admin`` holds every permission.
+"""
+
+from accounts.choices import OfficerRole, StaffRole
+
+FRONT_OFFICE = OfficerRole.FRONT_OFFICE.value
+VERIFIER = OfficerRole.VERIFIER.value
+TECHNICAL_REVIEWER = OfficerRole.TECHNICAL_REVIEWER.value
+APPROVER = OfficerRole.APPROVER.value
+SUPERVISOR = OfficerRole.SUPERVISOR.value
+AGENCY_HEAD = OfficerRole.AGENCY_HEAD.value
+OFFICE_HEAD = OfficerRole.OFFICE_HEAD.value
+AUDITOR = StaffRole.AUDITOR.value
+ADMIN = StaffRole.ADMIN.value
+
+#: Every staff group, by name.
+ROLE_GROUPS: tuple[str, ...] = tuple(StaffRole.values)
+
+#: ``app_label.codename`` permissions of this app held by each group.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    FRONT_OFFICE: ("accounts.view_nik",),
+    VERIFIER: ("accounts.view_nik",),
+    TECHNICAL_REVIEWER: (),
+    APPROVER: ("accounts.view_nik",),
+    SUPERVISOR: ("accounts.manage_delegations",),
+    AGENCY_HEAD: ("accounts.manage_delegations", "accounts.view_nik"),
+    OFFICE_HEAD: ("accounts.manage_delegations", "accounts.view_nik"),
+    AUDITOR: ("accounts.view_all_agencies",),
+    ADMIN: ("accounts.manage_staff", "accounts.view_nik"),
+}
+
+
+def roles_sync() -> None:
+    """Make sure every role group exists with its permissions above, and give
+    ``auditor`` every ``view_*`` permission and ``admin`` every permission of
+    every installed app. Idempotent; runs after ``migrate`` and after a test
+    database is flushed (which empties the groups the migration created)."""
+    from django.contrib.auth.models import Group, Permission
+
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_GROUPS}
+    for name, permissions in ROLE_PERMISSIONS.items():
+        codenames = [p.split(".", 1)[1] for p in permissions]
+        groups[name].permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="accounts", codename__in=codenames
+            )
+        )
+    auditor, admin = groups[AUDITOR], groups[ADMIN]
+    # Never the authenticator devices: their rows hold TOTP secrets.
+    secrets = Permission.objects.filter(content_type__app_label__startswith="otp_")
+    auditor.permissions.add(
+        *Permission.objects.filter(codename__startswith="view_")
+        .exclude(codename="view_nik")
+        .exclude(pk__in=secrets)
+    )
+    auditor.permissions.remove(*secrets)
+    admin.permissions.add(*Permission.objects.all())
