@@ -120,7 +120,7 @@ class ServiceGroup(BilingualNameMixin, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.prefix} – {self.display_name}"
+        return f"{self.prefix} - {self.display_name}"
 
 
 class Counter(TimeStampedModel):

@@ -48,7 +48,7 @@ class Slot:
     def label(self, tz: str = "Asia/Jakarta") -> str:
         zone = ZoneInfo(tz)
         return (
-            f"{self.starts_at.astimezone(zone):%H:%M}–"
+            f"{self.starts_at.astimezone(zone):%H:%M}-"
             f"{self.ends_at.astimezone(zone):%H:%M}"
         )
 

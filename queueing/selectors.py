@@ -120,7 +120,7 @@ def group_service_minutes(group: ServiceGroup, day: dt.date) -> float:
 
 
 def ticket_progress(ticket: QueueTicket) -> TicketProgress:
-    """Position and estimated wait of ``ticket``: ahead × average service time ÷
+    """Position and estimated wait of ``ticket``: (ahead + 1) x average service time /
     active counters of its group (at least one). Three queries."""
     if ticket.status != TicketStatus.WAITING:
         return TicketProgress(None, None)
