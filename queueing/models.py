@@ -183,6 +183,12 @@ class Counter(TimeStampedModel):
             return self.name
         return _("Counter %(number)s") % {"number": self.number}
 
+    @property
+    def signage(self) -> str:
+        """The name on the sign above the counter, as called aloud and in
+        notifications: its name, else ``Loket <number>``."""
+        return self.name or f"Loket {self.number}"
+
 
 class CounterOperator(models.Model):
     """A staff user who may work at a counter (*petugas loket*).

@@ -257,7 +257,7 @@ def _notify_called(ticket: QueueTicket, counter: Counter) -> None:
         context={
             "ticket_number": ticket.number,
             "office": ticket.office.name,
-            "counter": str(counter),
+            "counter": counter.signage,
         },
         dedupe_key=f"{ticket.pk}:{ticket.counter_id}:{ticket.recall_count}",
     )
@@ -494,7 +494,7 @@ def tickets_notify_turn_near(*, group: ServiceGroup) -> int:
     )
     sent = 0
     tickets = (
-        QueueTicket.objects.select_for_update()
+        QueueTicket.objects.select_for_update(of=("self",))
         .filter(pk__in=line, citizen__isnull=False, turn_near_notified_at__isnull=True)
         .select_related("citizen", "office")
         .order_by("pk")
@@ -522,8 +522,8 @@ def queue_close_past_days(*, today: dt.date | None = None) -> dict[str, int]:
     (default: today in WIB). Waiting and parked tickets expire (never called),
     a ticket left called is missed, one left in service is done (its service
     time is not known). Bookings never checked in become no-shows. Safe to run
-    twice: the second run finds nothing. One audit entry per office and outcome,
-    listing the tickets. Returns counts per outcome."""
+    twice: the second run finds nothing. One audit entry per office and former
+    state, listing the tickets. Returns counts per outcome."""
     today = today or timezone.localdate()
     outcomes = {
         TicketStatus.WAITING: TicketStatus.EXPIRED,
@@ -704,7 +704,7 @@ def booking_check_in(*, office: Office, code: str, nik: str) -> QueueTicket:
     if normalized and not normalized.startswith("BK-"):
         normalized = f"BK-{normalized}"
     booking = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(code=normalized, office=office)
         .select_related("service", "citizen")
         .first()
@@ -763,7 +763,7 @@ def bookings_remind(*, hours: int | None = None) -> int:
     hours = settings.QUEUE_BOOKING_REMINDER_HOURS if hours is None else hours
     now = timezone.now()
     due = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(
             status=BookingStatus.BOOKED,
             reminded_at__isnull=True,

@@ -2,7 +2,10 @@
 not depend on the hour they run), a permits group ``A`` with two services, a
 civil-registration group ``B``, two counters and their operators."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from .factories import (
     OfficeFactory,
@@ -16,6 +19,18 @@ from .factories import (
 NIK_1 = "3671050101900001"
 NIK_2 = "3671055203850002"
 NIK_3 = "3171010202920003"
+
+
+#: Monday 4 May 2026, 10:00 WIB.
+MONDAY_10_WIB = dt.datetime(2026, 5, 4, 3, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def monday_morning():
+    """Every queue test starts on a Monday morning with the clock running, so that
+    no run falls in the minute 23:59 WIB when the test office is closed."""
+    with time_machine.travel(MONDAY_10_WIB, tick=True):
+        yield
 
 
 @pytest.fixture
