@@ -172,9 +172,12 @@ def test_check_in_refusals(group, kecamatan, permit, citizen):
         == unknown.value.message
         == ("No booking at this office matches this code and NIK.")
     )
-    with time_machine.travel(wib(10, 16), tick=False), translation.override("en"):
-        with pytest.raises(ApplicationError) as late:
-            booking_check_in(office=kecamatan, code=booking.code, nik=NIK_1)
+    with (
+        time_machine.travel(wib(10, 16), tick=False),
+        translation.override("en"),
+        pytest.raises(ApplicationError) as late,
+    ):
+        booking_check_in(office=kecamatan, code=booking.code, nik=NIK_1)
     assert late.value.message == (
         "The booking window has passed. Please take a walk-in ticket."
     )
