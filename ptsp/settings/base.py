@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceCategoryEnum": "agencies.choices.ServiceCategory",
         "HolidayCategoryEnum": "agencies.choices.HolidayCategory",
+        "TicketStatusEnum": "queueing.choices.TicketStatus",
+        "BookingStatusEnum": "queueing.choices.BookingStatus",
     },
 }
 

@@ -89,3 +89,23 @@ def operator(django_user_model, counter_1):
 @pytest.fixture
 def operator_2(django_user_model, counter_2):
     return make_operator(django_user_model, counter_2, "petugas2")
+
+
+@pytest.fixture
+def elderly(db):
+    """Seeded by a data migration; created again when a transactional test
+    flushed the table."""
+    from queueing.models import PriorityGroup
+
+    return PriorityGroup.objects.get_or_create(
+        code="lansia", defaults={"name": "Lanjut usia", "sort_order": 1}
+    )[0]
+
+
+@pytest.fixture
+def pregnant(db):
+    from queueing.models import PriorityGroup
+
+    return PriorityGroup.objects.get_or_create(
+        code="ibu-hamil", defaults={"name": "Ibu hamil", "sort_order": 3}
+    )[0]

@@ -13,7 +13,7 @@ import pytest
 from audit.models import AuditEntry
 from ptsp.exceptions import ApplicationError
 from queueing.choices import TicketChannel, TicketStatus
-from queueing.models import PriorityGroup, QueueTicket
+from queueing.models import QueueTicket
 from queueing.services import (
     ticket_call_next,
     ticket_finish,
@@ -54,10 +54,8 @@ def run_threads(count: int, work) -> list:
 
 
 def test_many_counters_calling_at_once(
-    django_user_model, office, group_a, group_b, permit, civil
+    django_user_model, office, group_a, group_b, permit, civil, elderly
 ):
-    # get_or_create: a transactional test before this one flushed the seeded rows.
-    elderly, _ = PriorityGroup.objects.get_or_create(code="lansia", name="Lansia")
     for i in range(90):
         ticket_issue(
             office=office,

@@ -12,7 +12,7 @@ import time_machine
 from audit.models import AuditEntry
 from ptsp.exceptions import ApplicationError, InvalidTransition
 from queueing.choices import TicketChannel, TicketStatus
-from queueing.models import PriorityGroup, QueueTicket
+from queueing.models import QueueTicket
 from queueing.permissions import NotAllowed
 from queueing.services import (
     ticket_call_next,
@@ -46,9 +46,9 @@ def test_first_come_first_served(office, group_a, permit, counter_1, operator):
     assert ticket_call_next(counter=counter_1, user=operator) is None
 
 
-def test_priority_groups_before_regular(office, group_a, permit, counter_1, operator):
-    elderly = PriorityGroup.objects.get(code="lansia")
-    pregnant = PriorityGroup.objects.get(code="ibu-hamil")
+def test_priority_groups_before_regular(
+    office, group_a, permit, counter_1, operator, elderly, pregnant
+):
     regular = issue(office, permit)
     old = issue(office, permit, priority=elderly)
     expecting = issue(office, permit, priority=pregnant)
@@ -61,9 +61,8 @@ def test_priority_groups_before_regular(office, group_a, permit, counter_1, oper
 
 
 def test_booked_visitor_inside_the_window_comes_first(
-    office, group_a, permit, counter_1, operator
+    office, group_a, permit, counter_1, operator, elderly
 ):
-    elderly = PriorityGroup.objects.get(code="lansia")
     walk_in = issue(office, permit)
     priority = issue(office, permit, priority=elderly)
     now = timezone.now()
