@@ -43,7 +43,7 @@ def number_words(n: int) -> str:
 
 
 def spoken_call(ticket_number: str, counter_label: str, counter_number: int) -> str:
-    """``"Nomor antrian A dua belas, silakan ke Loket tiga."`` for ``A012`` called
+    """``"Nomor antrean A dua belas, silakan ke Loket tiga."`` for ``A012`` called
     to counter 3 (letters spelt, leading zeros dropped)."""
     match = re.match(r"^([A-Z]*)(\d+)$", ticket_number)
     if match:
@@ -54,4 +54,4 @@ def spoken_call(ticket_number: str, counter_label: str, counter_number: int) -> 
     label = re.sub(r"\d+", lambda m: number_words(int(m.group())), counter_label)
     if not label.strip():
         label = f"loket {number_words(counter_number)}"
-    return f"Nomor antrian {number}, silakan ke {label}."
+    return f"Nomor antrean {number}, silakan ke {label}."

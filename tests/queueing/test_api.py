@@ -68,7 +68,7 @@ def test_counter_flow_and_board(client, office, group_a, permit, counter_1, oper
     assert called.json()["number"] == "A001"
     board = client.get(f"/api/v1/queue/offices/{office.code}/board/").json()
     assert board[0]["number"] == "A001"
-    assert board[0]["speech"] == "Nomor antrian A satu, silakan ke loket satu."
+    assert board[0]["speech"] == "Nomor antrean A satu, silakan ke loket satu."
     assert client.post(f"{base}/start/").json()["status"] == "serving"
     assert client.post(f"{base}/finish/").json()["status"] == "done"
     assert client.post(f"{base}/call-next/").status_code == 204

@@ -142,6 +142,6 @@ def test_ticket_issue_refuses_in_indonesian(kecamatan, permit):
     ):
         ticket_issue(office=kecamatan, service=permit, channel=TicketChannel.RECEPTION)
     assert caught.value.message == (
-        "Nomor antrian hari ini diberikan mulai pukul 07:30 WIB; loket buka "
+        "Nomor antrean hari ini diberikan mulai pukul 07:30 WIB; loket buka "
         "pukul 08:00 WIB."
     )

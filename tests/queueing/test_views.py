@@ -115,7 +115,7 @@ def test_board_shows_calls_and_speaks_indonesian(
     assert "js/queue-board.js" in page.text
     partial = client.get(f"/antrian/{office.code}/papan/panggilan/")
     assert "A001" in partial.text
-    assert 'data-speech="Nomor antrian A satu, silakan ke loket satu."' in partial.text
+    assert 'data-speech="Nomor antrean A satu, silakan ke loket satu."' in partial.text
     assert "<html" not in partial.text
 
 
