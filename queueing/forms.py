@@ -87,7 +87,10 @@ class BookingForm(forms.Form):
     place; choices are filled by the view from the office's calendar."""
 
     service = forms.ModelChoiceField(
-        queryset=Service.objects.none(), to_field_name="code", label=_("Service")
+        queryset=Service.objects.none(),
+        to_field_name="code",
+        label=_("Service"),
+        empty_label=_("Choose a service"),
     )
     day = forms.ChoiceField(label=_("Day"))
     slot = forms.ChoiceField(label=_("Time"), required=False)
