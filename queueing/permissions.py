@@ -12,6 +12,9 @@ services use them).
 Interim: the accounts issue's officer model will replace the link tables.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -72,3 +75,17 @@ def can_issue_reception(user, office: Office) -> bool:
         Q(queue_supervisors__user=user) | Q(counters__operators__user=user),
         pk=office.pk,
     ).exists()
+
+
+def kiosk_network_allowed(request) -> bool:
+    """Whether an anonymous request may issue tickets: always when
+    ``QUEUE_KIOSK_NETWORKS`` is empty, else only from those networks (the
+    kiosks' LAN), so that nobody takes walk-in tickets from home."""
+    networks = settings.QUEUE_KIOSK_NETWORKS
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)

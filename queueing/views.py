@@ -8,7 +8,6 @@ statistics, and another citizen's booking, are a 404.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +36,7 @@ from .opening import QueueClosed, ensure_issuing_open, local_date
 from .permissions import (
     can_issue_reception,
     counters_operated_by,
+    kiosk_network_allowed,
     offices_supervised_by,
 )
 from .selectors import (
@@ -70,17 +70,6 @@ def _error_text(exc: Exception) -> str:
     return exc.message
 
 
-def _kiosk_network_allowed(request: HttpRequest) -> bool:
-    networks = settings.QUEUE_KIOSK_NETWORKS
-    if not networks:
-        return True
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)
-
-
 def office_list(request: HttpRequest) -> HttpResponse:
     """Offices with a queue, with links to the kiosk, board and booking."""
     offices = list(offices_with_queue())
@@ -106,7 +95,7 @@ def kiosk(request: HttpRequest, office: str) -> HttpResponse:
     check_in = CheckInForm(prefix="checkin")
     error = ""
     if request.method == "POST":
-        if not reception and not _kiosk_network_allowed(request):
+        if not reception and not kiosk_network_allowed(request):
             raise Http404
         try:
             if "checkin-code" in request.POST:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -27,7 +27,11 @@ from queueing import services
 from queueing.choices import TicketChannel
 from queueing.models import Booking, Counter, PriorityGroup, QueueTicket
 from queueing.opening import QueueClosed, ensure_issuing_open
-from queueing.permissions import can_issue_reception, counters_operated_by
+from queueing.permissions import (
+    can_issue_reception,
+    counters_operated_by,
+    kiosk_network_allowed,
+)
 from queueing.selectors import (
     board_calls,
     booking_slots,
@@ -102,6 +106,8 @@ class QueueOfficeViewSet(GenericViewSet):
         data = IssueInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reception = can_issue_reception(request.user, office)
+        if not reception and not kiosk_network_allowed(request):
+            raise NotFound
         priority = None
         if reception and data.validated_data.get("priority"):
             priority = get_object_or_404(
@@ -126,6 +132,10 @@ class QueueOfficeViewSet(GenericViewSet):
     def check_in(self, request: Request, code: str) -> Response:
         """Check a booking in with its code and the NIK; returns the ticket."""
         office = self.get_object()
+        if not can_issue_reception(request.user, office) and not kiosk_network_allowed(
+            request
+        ):
+            raise NotFound
         data = CheckInInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.booking_check_in(office=office, **data.validated_data)

@@ -159,3 +159,11 @@ def test_bookings_are_the_user_s_own(
     assert client.get(f"/api/v1/queue/bookings/{uuid}/").status_code == 404
     assert client.post(f"/api/v1/queue/bookings/{uuid}/cancel/").status_code == 404
     assert client.get("/api/v1/queue/bookings/").json()["results"] == []
+
+
+def test_kiosk_networks_apply_to_the_api(client, office, group_a, permit, settings):
+    settings.QUEUE_KIOSK_NETWORKS = ["10.20.0.0/16"]
+    url = f"/api/v1/queue/offices/{office.code}/tickets/"
+    data = {"service": permit.code, "nik": NIK_1}
+    assert client.post(url, data).status_code == 404
+    assert client.post(url, data, REMOTE_ADDR="10.20.3.4").status_code == 201
