@@ -195,6 +195,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audit.tasks.audit_checkpoint_task",
         "schedule": crontab(minute=5, hour=0),
     },
+    # Walk-in queue, end of day: tickets never called expire, unused bookings
+    # become no-shows (days before today in WIB). https://crontab.guru/#5_0_*_*_*
+    "queue-close-day": {
+        "task": "queueing.tasks.queue_close_day_task",
+        "schedule": crontab(minute=5, hour=0),
+    },
+    # Booking reminders, once per booking. https://crontab.guru/#*/15_*_*_*_*
+    "queue-booking-reminders": {
+        "task": "queueing.tasks.queue_booking_reminders_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Notifications (outbox) -------------------------------------------------------
@@ -220,6 +231,26 @@ NOTIFICATIONS_PUBLISH_PAUSE_SECONDS = env.float(
 NOTIFICATIONS_MAILER = env("NOTIFICATIONS_MAILER", default="default")
 # Right-hand side of Message-IDs; default: the host of PORTAL_BASE_URL.
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = env("NOTIFICATIONS_MESSAGE_ID_DOMAIN", default="")
+
+# --- Walk-in queue (queueing) -----------------------------------------------------
+# Key of the HMAC that replaces the NIK asked at the kiosk. Empty: derived from
+# DJANGO_SECRET_KEY. Changing it only affects the same-day one-ticket rule.
+QUEUE_NIK_HASH_KEY = env("QUEUE_NIK_HASH_KEY", default="")
+# Tickets are issued from this many minutes before each opening until closing.
+QUEUE_ISSUE_BEFORE_OPENING_MINUTES = env.int(
+    "QUEUE_ISSUE_BEFORE_OPENING_MINUTES", default=30
+)
+# Recalls of a called ticket; the next recall marks it missed.
+QUEUE_RECALL_LIMIT = env.int("QUEUE_RECALL_LIMIT", default=2)
+# An account is notified when at most this many tickets are before its own.
+QUEUE_TURN_NEAR_AHEAD = env.int("QUEUE_TURN_NEAR_AHEAD", default=3)
+# A booked visitor is called first from this long before the slot to this long
+# after it; check-in closes at the end of that window.
+QUEUE_BOOKING_GRACE_MINUTES = env.int("QUEUE_BOOKING_GRACE_MINUTES", default=15)
+QUEUE_BOOKING_DAYS_AHEAD = env.int("QUEUE_BOOKING_DAYS_AHEAD", default=14)
+QUEUE_BOOKING_REMINDER_HOURS = env.int("QUEUE_BOOKING_REMINDER_HOURS", default=24)
+# Networks (CIDR) from which the public kiosk may issue tickets; empty: anywhere.
+QUEUE_KIOSK_NETWORKS = env.list("QUEUE_KIOSK_NETWORKS", default=[])
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -373,6 +404,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceCategoryEnum": "agencies.choices.ServiceCategory",
         "HolidayCategoryEnum": "agencies.choices.HolidayCategory",
+        "TicketStatusEnum": "queueing.choices.TicketStatus",
+        "BookingStatusEnum": "queueing.choices.BookingStatus",
     },
 }
 

@@ -1,0 +1,87 @@
+"""``manage.py seed_queue_demo``: a queue at the MPP for ``make run`` only.
+
+Service groups A (permits and other services), B (civil registration, Dukcapil)
+and C (BPJS), six counters, a counter officer ``loket1`` (counters 1-3) and the
+office head ``kepala``, with the demo password of ``seed_demo``. Idempotent.
+Refuses to run when ``DEBUG`` is off, and before ``load_catalogue``.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import User
+from agencies.models import Office, Service
+from audit.context import audit_actor
+from queueing.models import Counter, CounterOperator, OfficeSupervisor, ServiceGroup
+
+GROUPS = [
+    ("A", "Perizinan dan layanan lain", "Permits and other services", None),
+    ("B", "Kependudukan (Dukcapil)", "Civil registration (Dukcapil)", ["DUKCAPIL"]),
+    ("C", "BPJS", "BPJS", ["BPJSKES", "BPJSTK"]),
+]
+COUNTERS = [(1, "A"), (2, "A"), (3, "A"), (4, "B"), (5, "B"), (6, "C")]
+
+
+class Command(BaseCommand):
+    help = "Set up a demo queue at the MPP (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_queue_demo only runs with DEBUG on.")
+        office = Office.objects.filter(code="mpp").first()
+        if office is None:
+            raise CommandError("Run load_catalogue first (no office 'mpp').")
+        with audit_actor(system="system:seed_queue_demo"), transaction.atomic():
+            self._seed(office)
+
+    def _seed(self, office: Office) -> None:
+        groups = {}
+        claimed: set[int] = set()
+        for prefix, name, name_en, agencies in reversed(GROUPS):
+            group, _ = ServiceGroup.objects.get_or_create(
+                office=office,
+                prefix=prefix,
+                defaults={
+                    "name": name,
+                    "name_en": name_en,
+                    "booking_capacity": 4,
+                    "sort_order": ord(prefix),
+                },
+            )
+            services = Service.objects.filter(is_published=True).exclude(pk__in=claimed)
+            if agencies:
+                services = services.filter(agency__code__in=agencies)
+            group.services.set(services)
+            claimed |= set(services.values_list("pk", flat=True))
+            groups[prefix] = group
+        officer = self._user("loket1", "Petugas Loket 1", "operate_counter")
+        for number, prefix in COUNTERS:
+            counter, _ = Counter.objects.get_or_create(office=office, number=number)
+            counter.service_groups.set([groups[prefix]])
+            if number <= 3:
+                CounterOperator.objects.get_or_create(counter=counter, user=officer)
+        head = self._user("kepala", "Kepala MPP", "view_queue_statistics")
+        OfficeSupervisor.objects.get_or_create(office=office, user=head)
+        self.stdout.write(
+            f"Queue demo at {office.code}: groups A, B, C; counters 1-6; "
+            f"loket1 (counters 1-3) and kepala (statistics), password {DEMO_PASSWORD}."
+        )
+
+    def _user(self, username: str, full_name: str, codename: str) -> User:
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={"full_name": full_name, "email": f"{username}@demo.invalid"},
+        )
+        user.is_staff = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="queueing",
+                codename__in=[codename, "issue_reception_ticket"],
+            )
+        )
+        return user
