@@ -11,6 +11,13 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# SMS and WhatsApp are written to the worker's log (a code can be read there).
+for _channel in ("SMS", "WHATSAPP"):
+    if not os.environ.get(f"NOTIFICATIONS_{_channel}_URL"):
+        os.environ.setdefault(
+            f"NOTIFICATIONS_{_channel}_ADAPTER",
+            "notifications.gateways.console.ConsoleGateway",
+        )
 
 from .base import *
 
