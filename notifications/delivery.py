@@ -16,8 +16,8 @@ from .channels import SENDERS, PermanentFailure, TemporaryFailure
 from .choices import DeliveryStatus
 from .events import UnknownEvent, get_event
 from .models import Notification, NotificationAttempt, NotificationTemplate
-from .rendering import render_text
 from .quiet import is_held, quiet_hours_end
+from .rendering import render_text
 from .services import _notification_fall_back, claimable
 from .variables import context_decode
 

@@ -7,9 +7,10 @@ number. Landlines and other countries' numbers cannot receive our SMS and are
 refused.
 """
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+import phonenumbers
 
 _MESSAGE = _("Enter an Indonesian mobile number, e.g. 0812 3456 7890.")
 

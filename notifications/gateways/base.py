@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from ..failures import TemporaryFailure
+from notifications.failures import TemporaryFailure
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from django.utils.dateparse import parse_datetime
 
 import httpx
 
-from ..failures import PermanentFailure, TemporaryFailure
+from notifications.failures import PermanentFailure, TemporaryFailure
+
 from .base import (
     CallbackReport,
     Gateway,

@@ -7,9 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.phones import validate_phone
 from ptsp.models import TimeStampedModel
-
-from ..phones import validate_phone
 
 
 class ContactPoint(TimeStampedModel):

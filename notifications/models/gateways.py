@@ -7,9 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.choices import CallbackKind
 from ptsp.models import TimeStampedModel
-
-from ..choices import CallbackKind
 
 
 class WhatsAppTemplate(TimeStampedModel):

@@ -9,9 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.choices import Channel, DeliveryStatus
 from ptsp.models import TimeStampedModel
-
-from ..choices import Channel, DeliveryStatus
 
 #: Rows a worker or the re-drive may still have to send.
 OPEN_STATUSES = (

@@ -19,7 +19,7 @@ for _channel in ("SMS", "WHATSAPP"):
             "notifications.gateways.console.ConsoleGateway",
         )
 
-from .base import *
+from .base import *  # noqa: E402
 
 # In development WhiteNoise serves straight from the finders; no manifest needed.
 STORAGES["staticfiles"] = {
