@@ -79,9 +79,9 @@ class FakeGateway:
                     {"error": {"code": "invalid_number", "message": "No such number"}},
                     0,
                 )
-            if body.get("type") == "text" and body.get("channel") == "whatsapp":
-                if self.window_closed:
-                    return 422, {"error": {"code": "window_closed"}}, 0
+            free_text = body.get("type") == "text"
+            if free_text and body.get("channel") == "whatsapp" and self.window_closed:
+                return 422, {"error": {"code": "window_closed"}}, 0
             key = received.headers.get("idempotency-key", "")
             if key in self.message_ids:  # a retry: the same answer, no new message
                 return (
