@@ -24,6 +24,7 @@ from .contacts import (
 from .forms import ChannelOrderForm, CodeForm, PhoneForm
 from .gateways import InvalidCallback, channel_available, get_gateway
 from .phones import phone_mask
+from .quiet import quiet_window
 from .routing import contact_for
 from .selectors import inbox_for, phone_verification_open
 from .services import inbox_mark_read
@@ -101,6 +102,7 @@ def channels(request: HttpRequest) -> HttpResponse:
         form = {"send_code": phone_form, "confirm": code_form}.get(action, order_form)
         form.add_error(None, error.message)
     contact = contact_for(user)
+    quiet = quiet_window()
     current = (
         list(contact.channels) if contact and contact.channels else [Channel.EMAIL]
     )
@@ -116,6 +118,8 @@ def channels(request: HttpRequest) -> HttpResponse:
         "current_channels": current,
         "channel_labels": dict(Channel.choices),
         "message_channels": MESSAGE_CHANNELS,
+        "quiet_start": quiet[0] if quiet else None,
+        "quiet_end": quiet[1] if quiet else None,
     }
     status = 400 if request.method == "POST" else 200
     return render(

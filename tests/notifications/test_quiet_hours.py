@@ -140,7 +140,7 @@ def test_a_retry_that_falls_due_at_night_is_held_without_an_attempt(
                 "due_at": wib(1, 15),
                 "overdue_hours": 2,
             },
-            (),
+            None,
         ),
     ],
 )
