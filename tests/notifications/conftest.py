@@ -101,27 +101,6 @@ def smtp_mailer(settings, smtp_sink):
 
 
 @pytest.fixture
-def gateway(settings):
-    """A fake SMS/WhatsApp gateway on loopback, configured for both channels."""
-    from .fake_gateway import SECRET, TOKEN, FakeGateway, GatewayServer
-
-    with GatewayServer(FakeGateway()) as fake:
-        settings.NOTIFICATIONS_GATEWAYS = {
-            channel: {
-                "ADAPTER": "notifications.gateways.GenericJsonGateway",
-                "URL": f"{fake.url}/{channel}",
-                "TOKEN": TOKEN,
-                "CALLBACK_SECRETS": [SECRET],
-                "SENDER": "PTSP TNG",
-            }
-            for channel in ("sms", "whatsapp")
-        }
-        settings.NOTIFICATIONS_GATEWAY_TIMEOUT = 0.5
-        settings.NOTIFICATIONS_QUIET_HOURS = ""  # tests of quiet hours turn them on
-        yield fake
-
-
-@pytest.fixture
 def make_citizen(make_user):
     """A user with a verified phone and a channel order, e.g. ``["sms", "email"]``."""
     from django.utils import timezone
