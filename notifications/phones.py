@@ -32,9 +32,7 @@ def phone_normalise(value: str) -> str:
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     )
-    if number.country_code != 62 or not phonenumbers.is_valid_number(number):
-        raise ValidationError(_MESSAGE, code="phone")
-    if not mobile:
+    if number.country_code != 62 or not mobile:
         raise ValidationError(_MESSAGE, code="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -77,7 +77,9 @@ def notify(
     language = recipient.preferred_language
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    contact = contact_for(recipient)
+    # One query for the contact point, only when a phone or a route needs it.
+    needs_contact = channels is None or bool(set(chosen) & set(PHONE_CHANNELS))
+    contact = contact_for(recipient) if needs_contact else None
     plan: list[tuple[str, list[str]]] = []
     if channels is None:
         route = message_route(recipient=recipient, event=definition, contact=contact)
