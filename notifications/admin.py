@@ -15,7 +15,16 @@ from django.utils.translation import ngettext
 from audit.services import audit_record, field_changes
 
 from .events import UnknownEvent, all_events, get_event
-from .models import Notification, NotificationAttempt, NotificationTemplate
+from .models import (
+    ContactPoint,
+    GatewayCallback,
+    Notification,
+    NotificationAttempt,
+    NotificationTemplate,
+    WhatsAppConversation,
+    WhatsAppTemplate,
+)
+from .phones import phone_mask
 from .rendering import render_text, template_validate
 from .services import _notification_resend, context_preview
 
@@ -71,6 +80,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "recipient__email",
         "address",
         "dedupe_key",
+        "=provider_message_id",
     )
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
@@ -96,6 +106,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "delivered_at",
         "read_at",
         "last_error",
+        "provider_message_id",
+        "route",
+        "fallback_of",
         "variables",
         "created_at",
     )
@@ -301,3 +314,159 @@ def _render_preview(event: str, subject: str, body: str, language: str):
         " ".join(render_text(subject, context=context, language=language).split()),
         render_text(body, context=context, language=language).strip(),
     )
+
+
+class WhatsAppTemplateForm(forms.ModelForm):
+    """The event must exist and every parameter must be one of its variables."""
+
+    event = forms.ChoiceField(label=_("event"), choices=())
+
+    class Meta:
+        model = WhatsAppTemplate
+        fields = (
+            "event",
+            "language",
+            "name",
+            "provider_language",
+            "parameters",
+            "is_active",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [
+            (event.name, f"{event.name} · {event.label}") for event in all_events()
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        try:
+            event = get_event(data.get("event", ""))
+        except UnknownEvent:
+            return data
+        parameters = data.get("parameters")
+        if not isinstance(parameters, list) or not all(
+            isinstance(p, str) for p in parameters
+        ):
+            self.add_error(
+                "parameters", _('A list of variable names, e.g. ["reference", "url"].')
+            )
+            return data
+        unknown = [p for p in parameters if p not in event.variables]
+        if unknown:
+            self.add_error(
+                "parameters",
+                _("Unknown variable %(name)s. Allowed: %(allowed)s.")
+                % {"name": unknown[0], "allowed": ", ".join(event.variables)},
+            )
+        return data
+
+
+@admin.register(WhatsAppTemplate)
+class WhatsAppTemplateAdmin(admin.ModelAdmin):
+    """Which provider-approved template carries each event; every change is
+    audited."""
+
+    form = WhatsAppTemplateForm
+    list_display = ("event", "language", "name", "provider_language", "is_active")
+    list_filter = ("is_active", "language", EventFilter)
+    search_fields = ("event", "name")
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = WhatsAppTemplate.objects.filter(pk=obj.pk).first()
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action="whatsapp_template.update" if change else "whatsapp_template.create",
+            obj=obj,
+            changes=field_changes(
+                before,
+                obj,
+                [
+                    "event",
+                    "language",
+                    "name",
+                    "provider_language",
+                    "parameters",
+                    "is_active",
+                ],
+            ),
+        )
+
+    def delete_model(self, request, obj) -> None:
+        audit_record(action="whatsapp_template.delete", obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset.order_by("pk"):
+            audit_record(action="whatsapp_template.delete", obj=obj)
+        super().delete_queryset(request, queryset)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(_ReadOnlyAdmin):
+    """Users' channel choices; the number is masked (personal data)."""
+
+    list_display = ("user", "masked_phone", "phone_verified_at", "channels")
+    list_filter = (("phone_verified_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    fields = ("user", "masked_phone", "phone_verified_at", "channels", "updated_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("mobile phone number"))
+    def masked_phone(self, obj: ContactPoint) -> str:
+        return phone_mask(obj.phone) if obj.phone else "—"
+
+
+@admin.register(GatewayCallback)
+class GatewayCallbackAdmin(_ReadOnlyAdmin):
+    """Every signed report from the gateways, with what it did."""
+
+    list_display = (
+        "received_at",
+        "gateway",
+        "kind",
+        "status",
+        "notification",
+        "outcome",
+        "applied_at",
+    )
+    list_filter = ("gateway", "kind", "status")
+    search_fields = ("event_id", "=notification__uuid")
+    date_hierarchy = "received_at"
+    ordering = ("-id",)
+    fields = (
+        "gateway",
+        "event_id",
+        "kind",
+        "status",
+        "notification",
+        "payload",
+        "received_at",
+        "applied_at",
+        "outcome",
+    )
+    readonly_fields = fields
+
+
+@admin.register(WhatsAppConversation)
+class WhatsAppConversationAdmin(_ReadOnlyAdmin):
+    list_display = ("masked_phone", "last_inbound_at", "window_closes_at")
+    fields = ("masked_phone", "last_inbound_at", "window_closes_at")
+    readonly_fields = fields
+    ordering = ("-window_closes_at",)
+
+    @admin.display(description=_("phone number"))
+    def masked_phone(self, obj: WhatsAppConversation) -> str:
+        return phone_mask(obj.phone)

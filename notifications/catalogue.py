@@ -31,7 +31,18 @@ _APPLICATION = {
 }
 
 
-def _event(name, label, sample, *, id, en, channels=None, sensitive=()) -> Event:
+def _event(
+    name,
+    label,
+    sample,
+    *,
+    id,
+    en,
+    channels=None,
+    sensitive=(),
+    urgent=False,
+    channel_texts=None,
+) -> Event:
     return register_event(
         Event(
             name=name,
@@ -40,12 +51,42 @@ def _event(name, label, sample, *, id, en, channels=None, sensitive=()) -> Event
             sample=sample,
             texts={"id": id, "en": en},
             channels=channels or (Channel.EMAIL, Channel.IN_APP),
+            channel_texts=channel_texts or {},
             sensitive=sensitive,
+            urgent=urgent,
         )
     )
 
 
 # --- Accounts ---------------------------------------------------------------------
+
+# An SMS is short (one 160-character segment) and carries no subject.
+_OTP_PURPOSE_ID = (
+    "{% if purpose == 'login' %}masuk ke portal"
+    "{% elif purpose == 'email_verification' %}memverifikasi alamat e-mail"
+    "{% elif purpose == 'phone_verification' %}memverifikasi nomor ponsel"
+    "{% elif purpose == 'password_reset' %}mengatur ulang kata sandi"
+    "{% else %}{{ purpose }}{% endif %}"
+)
+_OTP_PURPOSE_EN = (
+    "{% if purpose == 'login' %}signing in to the portal"
+    "{% elif purpose == 'email_verification' %}verifying your e-mail address"
+    "{% elif purpose == 'phone_verification' %}verifying your phone number"
+    "{% elif purpose == 'password_reset' %}resetting your password"
+    "{% else %}{{ purpose }}{% endif %}"
+)
+_OTP_SHORT = {
+    "id": (
+        "Kode sekali pakai PTSP",
+        "{{ code }} adalah kode PTSP Anda untuk " + _OTP_PURPOSE_ID + ", berlaku "
+        "{{ valid_minutes|default:10 }} menit. JANGAN berikan kepada siapa pun.",
+    ),
+    "en": (
+        "PTSP one-time code",
+        "{{ code }} is your PTSP code for " + _OTP_PURPOSE_EN + ", valid "
+        "{{ valid_minutes|default:10 }} minutes. Do NOT share it with anyone.",
+    ),
+}
 
 ACCOUNT_OTP = _event(
     "account.otp",
@@ -53,13 +94,12 @@ ACCOUNT_OTP = _event(
     {"code": "482913", "purpose": "login", "valid_minutes": 10},
     channels=(Channel.EMAIL,),
     sensitive=("code",),
+    urgent=True,
+    channel_texts={Channel.SMS: _OTP_SHORT, Channel.WHATSAPP: _OTP_SHORT},
     id=(
         "Kode sekali pakai PTSP: {{ code }}",
         "Kode sekali pakai Anda adalah {{ code }}.\n\n"
-        "Kode ini untuk {% if purpose == 'login' %}masuk ke portal"
-        "{% elif purpose == 'email_verification' %}memverifikasi alamat e-mail"
-        "{% elif purpose == 'password_reset' %}mengatur ulang kata sandi"
-        "{% else %}{{ purpose }}{% endif %} dan berlaku "
+        "Kode ini untuk " + _OTP_PURPOSE_ID + " dan berlaku "
         "{{ valid_minutes|default:10 }} menit. Jangan berikan kode ini "
         "kepada siapa pun, termasuk petugas PTSP.\n\n"
         "Jika Anda tidak memintanya, abaikan pesan ini.",
@@ -67,11 +107,7 @@ ACCOUNT_OTP = _event(
     en=(
         "PTSP one-time code: {{ code }}",
         "Your one-time code is {{ code }}.\n\n"
-        "It is for {% if purpose == 'login' %}signing in to the portal"
-        "{% elif purpose == 'email_verification' %}"
-        "verifying your e-mail address"
-        "{% elif purpose == 'password_reset' %}resetting your password"
-        "{% else %}{{ purpose }}{% endif %} and is valid for "
+        "It is for " + _OTP_PURPOSE_EN + " and is valid for "
         "{{ valid_minutes|default:10 }} minutes. Never give this code to "
         "anyone, PTSP staff included.\n\n"
         "If you did not ask for it, ignore this message.",
@@ -342,6 +378,7 @@ SLA_BREACHED = _event(
     "sla.breached",
     _("SLA breached"),
     {**_SLA, "overdue_hours": 3},
+    urgent=True,
     id=(
         "SLA terlampaui: {{ reference }} ({{ step }})",
         "Tahap {{ step }} permohonan {{ service }} {{ reference }} melewati batas "
@@ -364,7 +401,8 @@ QUEUE_TICKET_CALLED = _event(
     "queue.ticket_called",
     _("Queue ticket called"),
     {**_QUEUE, "counter": "Loket 3"},
-    channels=(Channel.IN_APP,),
+    channels=(Channel.IN_APP, Channel.SMS),
+    urgent=True,
     id=(
         "Nomor {{ ticket_number }} dipanggil",
         "Nomor antrian {{ ticket_number }} dipanggil ke {{ counter }}, {{ office }}.",
@@ -379,7 +417,8 @@ QUEUE_TURN_NEAR = _event(
     "queue.turn_near",
     _("Queue turn near"),
     {**_QUEUE, "ahead": 3},
-    channels=(Channel.IN_APP,),
+    channels=(Channel.IN_APP, Channel.SMS),
+    urgent=True,
     id=(
         "Giliran {{ ticket_number }} segera tiba",
         "Tinggal {{ ahead }} nomor sebelum giliran {{ ticket_number }} di "

@@ -1,5 +1,7 @@
 """The worker's side of the outbox: claim a row with a lease, render, send, record
-the attempt, and schedule a retry in ``next_attempt_at`` (never a countdown)."""
+the attempt, and schedule a retry in ``next_attempt_at`` (never a countdown).
+SMS and WhatsApp wait out quiet hours here too; a message that fails for good
+falls back to the recipient's next channel."""
 
 import logging
 import uuid
@@ -14,8 +16,9 @@ from .channels import SENDERS, PermanentFailure, TemporaryFailure
 from .choices import DeliveryStatus
 from .events import UnknownEvent, get_event
 from .models import Notification, NotificationAttempt, NotificationTemplate
+from .quiet import is_held, quiet_hours_end
 from .rendering import render_text
-from .services import claimable
+from .services import _notification_fall_back, claimable
 from .variables import context_decode
 
 logger = logging.getLogger(__name__)
@@ -43,7 +46,9 @@ def notification_claim(
     Returns None when the row is not claimable: delivered, failed for good, not
     yet due, or leased by a live worker (``SKIP LOCKED`` on PostgreSQL also skips
     a row another worker is claiming this instant). An attempt left ``sending`` by
-    a dead worker is closed as a temporary failure.
+    a dead worker is closed as a temporary failure. An SMS or WhatsApp message
+    that becomes due in quiet hours (a retry, a fallback, a resend) is not
+    claimed either: its ``next_attempt_at`` moves to the end of quiet hours.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -54,11 +59,28 @@ def notification_claim(
         )
         if row is None:
             return None
-        row.attempts.filter(status=DeliveryStatus.SENDING).update(
+        closed = row.attempts.filter(status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.TEMPORARY_FAILURE,
             finished_at=now,
             error=LEASE_EXPIRED,
         )
+        held_until = _quiet_hours_hold(row, now)
+        if held_until is not None:
+            if row.status == DeliveryStatus.SENDING or closed:
+                row.status = DeliveryStatus.TEMPORARY_FAILURE
+            row.next_attempt_at = held_until
+            row.handed_off_at = row.leased_until = row.lease_token = None
+            row.save(
+                update_fields=[
+                    "status",
+                    "next_attempt_at",
+                    "handed_off_at",
+                    "leased_until",
+                    "lease_token",
+                    "updated_at",
+                ]
+            )
+            return None
         row.status = DeliveryStatus.SENDING
         row.attempt_count += 1
         row.leased_until = now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
@@ -76,6 +98,16 @@ def notification_claim(
             notification=row, number=row.attempt_count, started_at=now, worker=worker
         )
     return row, attempt
+
+
+def _quiet_hours_hold(row: Notification, now):
+    try:
+        urgent = get_event(row.event).urgent
+    except UnknownEvent:
+        urgent = False
+    if not is_held(channel=row.channel, urgent=urgent):
+        return None
+    return quiet_hours_end(now)
 
 
 def notification_render(
@@ -117,9 +149,10 @@ def notification_deliver(*, notification_id: int, worker: str = "") -> str | Non
         return None
     row, attempt = claimed
     subject = body = error = ""
+    reference = None
     try:
         subject, body = notification_render(row)
-        SENDERS[row.channel](row, subject, body)
+        reference = SENDERS[row.channel](row, subject, body)
     except (PermanentFailure, UnknownEvent, TemplateSyntaxError, KeyError) as failure:
         outcome, error = DeliveryStatus.PERMANENT_FAILURE, str(failure)
     except TemporaryFailure as failure:
@@ -129,9 +162,16 @@ def notification_deliver(*, notification_id: int, worker: str = "") -> str | Non
         outcome = DeliveryStatus.TEMPORARY_FAILURE
         error = f"{type(failure).__name__}: {failure}"
     else:
-        outcome = DeliveryStatus.DELIVERED
+        # A gateway only accepted it: its delivery report will tell the rest.
+        outcome = DeliveryStatus.DELIVERED if reference is None else DeliveryStatus.SENT
     return _finish(
-        row, attempt, outcome=outcome, subject=subject, body=body, error=error
+        row,
+        attempt,
+        outcome=outcome,
+        subject=subject,
+        body=body,
+        error=error,
+        reference=reference or "",
     )
 
 
@@ -143,6 +183,7 @@ def _finish(
     subject: str,
     body: str,
     error: str,
+    reference: str = "",
 ) -> str:
     now = timezone.now()
     fields: dict = {
@@ -165,6 +206,14 @@ def _finish(
             "subject": subject,
             "body": body,
         }
+    elif outcome == DeliveryStatus.SENT:
+        fields |= {
+            "status": outcome,
+            "next_attempt_at": None,
+            "subject": subject,
+            "body": body,
+            "provider_message_id": reference[:128],
+        }
     elif outcome == DeliveryStatus.TEMPORARY_FAILURE:
         fields |= {
             "status": outcome,
@@ -186,6 +235,13 @@ def _finish(
         NotificationAttempt.objects.filter(pk=attempt.pk).update(
             status=outcome, finished_at=now, error=error[:2000]
         )
+        if updated and outcome == DeliveryStatus.PERMANENT_FAILURE:
+            # ``row`` still holds the unredacted variables the fallback needs.
+            _notification_fall_back(failed=row)
+        elif updated and outcome == DeliveryStatus.SENT:
+            from .callbacks import callbacks_apply_pending
+
+            callbacks_apply_pending(notification_id=row.pk)
     return outcome
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 
-from .choices import Channel
+from .choices import MESSAGE_CHANNELS, Channel
 
 #: ``{language: (subject, body)}``; both are sandboxed Django templates.
 Texts = dict[str, tuple[str, str]]
@@ -25,9 +25,13 @@ class Event:
     pass; ``sample`` fills them for the admin preview. ``sensitive`` variables
     (one-time codes, sign-in links) are redacted from the stored row, its text and
     the admin once the notification is final, and such a notification is never
-    resent. ``channels`` are the default
-    channels of ``notify``. ``texts`` holds the default subject and body per
-    language for every channel; ``channel_texts`` overrides them per channel.
+    resent. ``channels`` are the default channels of ``notify``; when they
+    include a message channel (e-mail, SMS, WhatsApp), ``notify`` sends the
+    message on the recipient's own channel order instead (see ``notify``).
+    ``texts`` holds the default subject and body per language for every channel
+    (an SMS carries only the body); ``channel_texts`` overrides them per channel.
+    ``urgent`` events go by SMS and WhatsApp even in quiet hours
+    (``notifications.quiet``).
     """
 
     name: str
@@ -38,6 +42,19 @@ class Event:
     channels: tuple[str, ...] = (Channel.EMAIL, Channel.IN_APP)
     channel_texts: dict[str, Texts] = field(default_factory=dict)
     sensitive: tuple[str, ...] = ()
+    urgent: bool = False
+
+    @property
+    def message_channels(self) -> tuple[str, ...]:
+        """The declared message channels, in the declared order."""
+        return tuple(c for c in self.channels if c in MESSAGE_CHANNELS)
+
+    @property
+    def text_channels(self) -> tuple[str, ...]:
+        """Every channel this event may be sent on, so needs a text for: its
+        declared channels, and all message channels when it has a message."""
+        extra = MESSAGE_CHANNELS if self.message_channels else ()
+        return tuple(dict.fromkeys((*self.channels, *extra)))
 
     def default_text(self, channel: str, language: str) -> tuple[str, str]:
         """Default ``(subject, body)``; falls back to Indonesian, the first

@@ -4,7 +4,7 @@ resends and the inbox's read marks."""
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
-from .choices import Channel, DeliveryStatus
+from .choices import MESSAGE_CHANNELS, PHONE_CHANNELS, Channel, DeliveryStatus
 from .events import get_event
 from .models import Notification
+from .quiet import release_at
+from .routing import channel_address, contact_for, message_route
 from .variables import context_encode
 
 logger = logging.getLogger(__name__)
@@ -31,21 +33,33 @@ def notify(
     context: dict,
     channels: Sequence[str] | None = None,
     dedupe_key: str = "",
+    to: Mapping[str, str] | None = None,
 ) -> list[Notification]:
-    """Write one outbox row per channel for ``recipient`` and return them.
+    """Write the outbox rows of one event for ``recipient`` and return them.
 
     Call it inside the transaction of the change that causes the event: the rows
-    commit or roll back with it. After the commit each new row is handed to Celery
-    (``notification_send_task``); if the broker is down the caller still succeeds
-    and the periodic re-drive sends the row later.
+    commit or roll back with it. After the commit each row that is due is handed
+    to Celery (``notification_send_task``); if the broker is down the caller
+    still succeeds and the periodic re-drive sends the row later.
 
     ``event`` is a registered event name (``notifications.events``); ``context``
     holds only its declared variables, as plain values (str, int, Decimal, date,
-    aware datetime). ``channels`` defaults to the event's channels. ``dedupe_key``
-    names the event occurrence (e.g. ``f"{application.pk}:{application.version}"``
-    or a one-time-code challenge id): calling again with the same key, recipient
-    and channel returns the existing row and sends nothing new. Empty means a new
-    occurrence each call. The language is the recipient's ``preferred_language``.
+    aware datetime). ``dedupe_key`` names the event occurrence (e.g.
+    ``f"{application.pk}:{application.version}"`` or a one-time-code challenge
+    id): calling again with the same key returns the existing rows and sends
+    nothing new. Empty means a new occurrence each call. The language is the
+    recipient's ``preferred_language``.
+
+    ``channels=None`` (the usual call): the inbox row when the event declares
+    one, and *one* message on the recipient's first reachable channel in their
+    order (``notifications.routing.message_route``); the rest of that order is
+    the fallback ``route`` taken if the channel fails for good. Explicit
+    ``channels`` write exactly those rows, without fallback. ``to`` overrides the
+    address per channel, e.g. ``{"sms": "+6281234567890"}`` for a code sent to
+    a number that is not verified yet; otherwise SMS and WhatsApp go to the
+    recipient's verified phone (``ContactPoint``). SMS and WhatsApp messages
+    of events that are not ``urgent`` wait for the end of quiet hours
+    (``notifications.quiet``).
 
     Raises ``UnknownEvent``, ``ValueError`` (an undeclared variable or unknown
     channel) and ``notifications.variables.UnsafeVariable`` (an object as value).
@@ -63,16 +77,51 @@ def notify(
     language = recipient.preferred_language
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
+    # One query for the contact point, only when a phone or a route needs it.
+    needs_contact = channels is None or bool(set(chosen) & set(PHONE_CHANNELS))
+    contact = contact_for(recipient) if needs_contact else None
+    plan: list[tuple[str, list[str]]] = []
+    if channels is None:
+        route = message_route(recipient=recipient, event=definition, contact=contact)
+        for channel in dict.fromkeys(chosen):
+            if channel not in MESSAGE_CHANNELS:
+                plan.append((channel, []))
+            elif route:
+                plan.append((route[0], route[1:]))
+                route = []  # one message per occurrence
+    else:
+        plan = [(channel, []) for channel in dict.fromkeys(chosen)]
     now = timezone.now()
     rows: list[Notification] = []
     new_ids: list[int] = []
-    for channel in dict.fromkeys(chosen):
+    for channel, rest in plan:
         key = {
             "event": event,
             "dedupe_key": occurrence,
             "recipient": recipient,
             "channel": channel,
         }
+        if channels is None and channel in MESSAGE_CHANNELS and dedupe_key:
+            # The occurrence already has its message (perhaps on another channel,
+            # when the recipient's order changed since): never a second one.
+            existing = (
+                Notification.objects.filter(
+                    event=event,
+                    dedupe_key=occurrence,
+                    recipient=recipient,
+                    channel__in=MESSAGE_CHANNELS,
+                    fallback_of__isnull=True,
+                )
+                .order_by("pk")
+                .first()
+            )
+            if existing is not None:
+                rows.append(existing)
+                continue
+        address = (to or {}).get(channel) or channel_address(
+            recipient=recipient, channel=channel, contact=contact
+        )
+        due = release_at(channel=channel, urgent=definition.urgent, now=now)
         try:
             # A savepoint: a duplicate (even from a concurrent transaction) is not
             # an error of the caller's change.
@@ -81,20 +130,85 @@ def notify(
                     **key,
                     language=language,
                     context=stored,
-                    address=recipient.email if channel == Channel.EMAIL else "",
-                    next_attempt_at=now,
-                    handed_off_at=now,
+                    address=address,
+                    route=rest,
+                    next_attempt_at=due,
+                    handed_off_at=now if due <= now else None,
                 )
         except IntegrityError:
             row = Notification.objects.filter(**key).first()
             if row is None:
                 raise
         else:
-            new_ids.append(row.pk)
+            if due <= now:
+                new_ids.append(row.pk)
         rows.append(row)
     if new_ids:
         transaction.on_commit(partial(notifications_hand_off, ids=new_ids), robust=True)
     return rows
+
+
+def _notification_fall_back(*, failed: Notification) -> Notification | None:
+    """Write the message again on the next channel of ``failed.route`` that
+    still reaches the recipient and has no row for this occurrence yet; return
+    it, or None when the route is exhausted.
+
+    For callers in a transaction that hold ``failed``'s row lock (the worker
+    finishing an attempt, a delivery report). ``failed`` must carry its
+    unredacted ``context``. The new row links back (``fallback_of``, at most one
+    per failed row), keeps the event, occurrence, language and variables, and
+    takes ``uuid5(failed.uuid, channel)`` as its key, so writing it twice is
+    impossible. After the commit it is handed to Celery (quiet hours apply).
+    """
+    if not failed.route:
+        return None
+    existing = Notification.objects.filter(fallback_of=failed).first()
+    if existing is not None:
+        return existing
+    definition = get_event(failed.event)
+    recipient = failed.recipient
+    contact = contact_for(recipient)
+    now = timezone.now()
+    for index, channel in enumerate(failed.route):
+        address = channel_address(recipient=recipient, channel=channel, contact=contact)
+        if not address and channel != Channel.EMAIL:
+            continue  # the phone was removed or not verified since
+        taken = Notification.objects.filter(
+            event=failed.event,
+            dedupe_key=failed.dedupe_key,
+            recipient=recipient,
+            channel=channel,
+        ).exists()
+        if taken:
+            continue
+        due = release_at(channel=channel, urgent=definition.urgent, now=now)
+        row = Notification.objects.create(
+            uuid=uuid.uuid5(failed.uuid, channel),
+            event=failed.event,
+            dedupe_key=failed.dedupe_key,
+            recipient=recipient,
+            channel=channel,
+            language=failed.language,
+            context=failed.context,
+            address=address,
+            route=failed.route[index + 1 :],
+            fallback_of=failed,
+            next_attempt_at=due,
+            handed_off_at=now if due <= now else None,
+        )
+        logger.info(
+            "Notification %s failed on %s; falling back to %s (%s).",
+            failed.pk,
+            failed.channel,
+            channel,
+            row.pk,
+        )
+        if due <= now:
+            transaction.on_commit(
+                partial(notifications_hand_off, ids=[row.pk]), robust=True
+            )
+        return row
+    return None
 
 
 # Monotonic time until which publishing is skipped after the broker failed, so that
@@ -182,9 +296,10 @@ def _notification_resend(*, notification: Notification, reason: str = "") -> boo
     """Queue ``notification`` again now; return False when it is already waiting
     or carries a sensitive variable (a one-time code is never resent).
 
-    A delivered message gets a new idempotency key (``generation`` + 1): the
-    resend is a deliberate second copy. A failed one keeps its key. The e-mail
-    address is refreshed from the recipient (an admin may have corrected it).
+    A delivered (or sent) message gets a new idempotency key (``generation`` +
+    1): the resend is a deliberate second copy. A failed one keeps its key. The
+    address is refreshed from the recipient's e-mail address or verified phone
+    (an admin may have corrected it).
     Writes a ``notification.resend`` audit entry; for callers already in a
     transaction (the admin). Raises ``AuditOutsideTransaction`` outside one.
     """
@@ -197,10 +312,17 @@ def _notification_resend(*, notification: Notification, reason: str = "") -> boo
         return False
     before = row.status
     now = timezone.now()
-    if row.status == DeliveryStatus.DELIVERED:
+    if row.status in (DeliveryStatus.DELIVERED, DeliveryStatus.SENT):
         row.generation += 1
     if row.channel == Channel.EMAIL:
         row.address = row.recipient.email
+    elif row.channel in PHONE_CHANNELS:
+        row.address = channel_address(
+            recipient=row.recipient,
+            channel=row.channel,
+            contact=contact_for(row.recipient),
+        )
+    row.provider_message_id = ""
     row.status = DeliveryStatus.QUEUED
     row.next_attempt_at = now
     row.handed_off_at = now
@@ -211,6 +333,7 @@ def _notification_resend(*, notification: Notification, reason: str = "") -> boo
         update_fields=[
             "generation",
             "address",
+            "provider_message_id",
             "status",
             "next_attempt_at",
             "handed_off_at",
@@ -251,7 +374,8 @@ def inbox_mark_read(*, user, uuids: Sequence[uuid.UUID | str] | None = None) -> 
 
 def notification_templates_sync(*, reset: bool = False) -> int:
     """Create the missing ``NotificationTemplate`` rows from the events' defaults
-    (every default channel, every language); return how many were written.
+    (every channel an event may take, every language); return how many were
+    written.
 
     ``reset`` also restores edited rows to the defaults. Runs after ``migrate``.
     """
@@ -261,7 +385,7 @@ def notification_templates_sync(*, reset: bool = False) -> int:
     wanted = {
         (event.name, channel, language): event.default_text(channel, language)
         for event in all_events()
-        for channel in event.channels
+        for channel in event.text_channels
         for language, _name in settings.LANGUAGES
     }
     if reset:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("antrian/", include("queueing.urls")),
     path("audit/", include("audit.urls")),
     path("notifikasi/", include("notifications.urls")),
+    path("webhooks/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]

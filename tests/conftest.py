@@ -67,3 +67,29 @@ def pytest_runtest_setup(item):
 def redis_url(settings) -> str:
     """The Redis URL the suite runs against (a test database number)."""
     return settings.REDIS_URL
+
+
+@pytest.fixture
+def gateway(settings):
+    """A fake SMS/WhatsApp gateway on loopback, configured for both channels."""
+    from tests.notifications.fake_gateway import (
+        SECRET,
+        TOKEN,
+        FakeGateway,
+        GatewayServer,
+    )
+
+    with GatewayServer(FakeGateway()) as fake:
+        settings.NOTIFICATIONS_GATEWAYS = {
+            channel: {
+                "ADAPTER": "notifications.gateways.GenericJsonGateway",
+                "URL": f"{fake.url}/{channel}",
+                "TOKEN": TOKEN,
+                "CALLBACK_SECRETS": [SECRET],
+                "SENDER": "PTSP TNG",
+            }
+            for channel in ("sms", "whatsapp")
+        }
+        settings.NOTIFICATIONS_GATEWAY_TIMEOUT = 0.5
+        settings.NOTIFICATIONS_QUIET_HOURS = ""  # tests of quiet hours turn them on
+        yield fake

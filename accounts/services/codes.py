@@ -15,8 +15,7 @@ from django.utils.translation import ngettext
 
 from accounts.choices import CodeChannel
 from accounts.models import OneTimeCode, User
-from notifications.choices import Channel
-from notifications.models import Notification
+from notifications.gateways import channel_available
 from notifications.services import notify
 from ptsp.exceptions import ApplicationError
 
@@ -36,9 +35,10 @@ class CodeRejected(CodeError):
 
 
 def sms_available() -> bool:
-    """Whether the notifications app can send SMS yet (a later issue adds the
-    channel). Until then phone numbers are stored but cannot be verified."""
-    return CodeChannel.SMS.value in Channel.values
+    """Whether SMS can be sent now: a gateway is configured for the channel
+    (``NOTIFICATIONS_GATEWAYS``). Without one, phone numbers are stored but
+    cannot be verified."""
+    return channel_available(CodeChannel.SMS.value)
 
 
 def _code_hash(*, user: User, purpose: str, code: str) -> str:
@@ -99,7 +99,7 @@ def code_issue(*, user: User, purpose: str, channel: str, address: str) -> OneTi
         created_at=now,
         expires_at=now + timedelta(minutes=settings.PTSP_OTP_VALID_MINUTES),
     )
-    sent = notify(
+    notify(
         event="account.otp",
         recipient=user,
         context={
@@ -109,12 +109,9 @@ def code_issue(*, user: User, purpose: str, channel: str, address: str) -> OneTi
         },
         channels=[channel],
         dedupe_key=f"otp:{row.pk}",
+        # A change of address (or an SMS) must reach the new, not yet saved, one.
+        to={channel: address},
     )
-    # notify() addresses the recipient's saved e-mail; a change of address (or an
-    # SMS) must reach the new, not yet saved, one.
-    Notification.objects.filter(pk__in=[n.pk for n in sent]).exclude(
-        address=address
-    ).update(address=address)
     return row
 
 

@@ -251,6 +251,49 @@ QUEUE_BOOKING_DAYS_AHEAD = env.int("QUEUE_BOOKING_DAYS_AHEAD", default=14)
 QUEUE_BOOKING_REMINDER_HOURS = env.int("QUEUE_BOOKING_REMINDER_HOURS", default=24)
 # Networks (CIDR) from which the public kiosk may issue tickets; empty: anywhere.
 QUEUE_KIOSK_NETWORKS = env.list("QUEUE_KIOSK_NETWORKS", default=[])
+# --- SMS and WhatsApp gateways (notifications.gateways) ----------------------------
+# One adapter per channel; empty URL: the channel is off (its messages fall back).
+_GENERIC_GATEWAY = "notifications.gateways.GenericJsonGateway"
+NOTIFICATIONS_GATEWAYS = {
+    channel: {
+        "ADAPTER": env(f"NOTIFICATIONS_{prefix}_ADAPTER", default=_GENERIC_GATEWAY),
+        "URL": env(f"NOTIFICATIONS_{prefix}_URL", default=""),
+        "TOKEN": env(f"NOTIFICATIONS_{prefix}_TOKEN", default=""),
+        # Comma-separated: the new and the old secret while rotating.
+        "CALLBACK_SECRETS": env.list(
+            f"NOTIFICATIONS_{prefix}_CALLBACK_SECRETS", default=[]
+        ),
+        "SENDER": env(f"NOTIFICATIONS_{prefix}_SENDER", default=sender),
+    }
+    for channel, prefix, sender in (
+        ("sms", "SMS", "PTSP TNG"),
+        ("whatsapp", "WHATSAPP", ""),
+    )
+}
+# Seconds for a gateway's whole answer (connect at most 5); under the lease.
+NOTIFICATIONS_GATEWAY_TIMEOUT = env.float("NOTIFICATIONS_GATEWAY_TIMEOUT", default=10.0)
+# A signed callback older or newer than this is refused as a replay (seconds).
+NOTIFICATIONS_CALLBACK_TOLERANCE_SECONDS = env.int(
+    "NOTIFICATIONS_CALLBACK_TOLERANCE_SECONDS", default=300
+)
+# Quiet hours in WIB, "HH:MM-HH:MM" (empty: off), for these channels.
+NOTIFICATIONS_QUIET_HOURS = env("NOTIFICATIONS_QUIET_HOURS", default="21:00-06:00")
+NOTIFICATIONS_QUIET_CHANNELS = env.list(
+    "NOTIFICATIONS_QUIET_CHANNELS", default=["sms", "whatsapp"]
+)
+# Phone verification codes (sent by SMS).
+NOTIFICATIONS_PHONE_CODE_VALID_MINUTES = env.int(
+    "NOTIFICATIONS_PHONE_CODE_VALID_MINUTES", default=10
+)
+NOTIFICATIONS_PHONE_CODE_MAX_ATTEMPTS = env.int(
+    "NOTIFICATIONS_PHONE_CODE_MAX_ATTEMPTS", default=5
+)
+NOTIFICATIONS_PHONE_CODE_RESEND_SECONDS = env.int(
+    "NOTIFICATIONS_PHONE_CODE_RESEND_SECONDS", default=60
+)
+NOTIFICATIONS_PHONE_CODE_MAX_PER_HOUR = env.int(
+    "NOTIFICATIONS_PHONE_CODE_MAX_PER_HOUR", default=5
+)
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -11,12 +11,19 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# SMS and WhatsApp are written to the worker's log (a code can be read there).
+for _channel in ("SMS", "WHATSAPP"):
+    if not os.environ.get(f"NOTIFICATIONS_{_channel}_URL"):
+        os.environ.setdefault(
+            f"NOTIFICATIONS_{_channel}_ADAPTER",
+            "notifications.gateways.console.ConsoleGateway",
+        )
 
 # Demo staff accounts log in without a second factor (seed_demo); production
 # requires it.
 os.environ.setdefault("PTSP_STAFF_2FA_REQUIRED", "false")
 
-from .base import *
+from .base import *  # noqa: E402
 
 # Without AUDIT_SIGNING_KEY, development signs audit checkpoints with a key
 # generated on first use under var/ (never in production, which requires the key).

@@ -1,18 +1,34 @@
-"""Fixtures for the notifications tests: users and a real SMTP server on loopback."""
+"""Fixtures for the notifications tests: users, a real SMTP server on loopback,
+and for the fault tests a test-owned redis-server and a real Celery worker process
+(the loopback SMS/WhatsApp gateway is ``gateway`` in ``tests/conftest.py``)."""
 
 import asyncio
 import email
 import email.policy
 import itertools
+import os
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings as django_settings
+from django.db import connection
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
 from accounts.models import User
+from notifications import services
+from ptsp.celery import app as celery_app
+
+BASE_DIR = Path(django_settings.BASE_DIR)
 
 _numbers = itertools.count(1)
 
@@ -98,3 +114,202 @@ def smtp_mailer(settings, smtp_sink):
         }
     }
     return smtp_sink
+
+
+@pytest.fixture
+def make_citizen(make_user):
+    """A user with a verified phone and a channel order, e.g. ``["sms", "email"]``."""
+    from django.utils import timezone
+
+    from notifications.models import ContactPoint
+
+    def make(*, phone="+6281234567890", channels=("sms", "email"), **fields):
+        user = make_user(**fields)
+        ContactPoint.objects.create(
+            user=user,
+            phone=phone,
+            phone_verified_at=timezone.now() if phone else None,
+            channels=list(channels),
+        )
+        return user
+
+    return make
+
+
+# --- Fault tests: a broker and a worker of our own --------------------------------
+
+
+def wait_for(condition, *, timeout: float, step: float = 0.2, what: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class RedisServer:
+    """A redis-server process owned by the test, on its own port, stoppable."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, timeout=10, what="redis-server")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def redis_server():
+    if shutil.which("redis-server") is None:
+        reason = "needs the redis-server program (apt-get install redis-server)"
+        if os.environ.get("PTSP_REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = RedisServer(free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def broker(redis_server, settings):
+    """Point this process's Celery app at the test-owned Redis."""
+    settings.NOTIFICATIONS_REDRIVE_GRACE_SECONDS = 1
+    old_url = celery_app.conf.broker_url
+    celery_app.conf.broker_url = redis_server.url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    services._publish_paused_until = 0.0
+    try:
+        yield redis_server
+    finally:
+        celery_app.conf.broker_url = old_url
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        services._publish_paused_until = 0.0
+
+
+class Worker:
+    """``celery -A ptsp worker`` as a process group on the test database."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "ptsp",
+                    "worker",
+                    "--pool=prefork",
+                    "--concurrency=2",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel=INFO",
+                    f"--hostname=fault-{time.monotonic_ns()}@%h",
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, for killpg
+            )
+        wait_for(
+            lambda: (
+                b"ready." in self.log.read_bytes()[offset:]
+                or self.process.poll() is not None
+            ),
+            timeout=60,
+            what="the worker to be ready",
+        )
+        assert self.process.poll() is None, self.log.read_text()[-3000:]
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and its pool children)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def worker_env_extra() -> dict[str, str]:
+    """Extra environment of the worker process; a test module overrides it."""
+    return {}
+
+
+@pytest.fixture
+def worker(broker, smtp_sink, tmp_path, worker_env_extra):
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}"
+        f":{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ptsp.settings.dev",
+        "DJANGO_DEBUG": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": broker.url,
+        "CELERY_BROKER_URL": broker.url,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": smtp_sink.host,
+        "EMAIL_PORT": str(smtp_sink.port),
+        "EMAIL_USE_TLS": "false",
+        "NOTIFICATIONS_LEASE_SECONDS": "3",
+        "LOG_LEVEL": "WARNING",
+        **worker_env_extra,
+    }
+    process = Worker(env, tmp_path / "worker.log")
+    try:
+        yield process
+    finally:
+        process.stop()

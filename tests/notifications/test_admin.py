@@ -149,3 +149,32 @@ def test_preview_renders_unsaved_text(admin_client):
     assert "Pay IDR 1,500,000" in response.content.decode()
     template.refresh_from_db()
     assert template.subject != "Pay IDR {{ amount|intcomma }}"
+
+
+def test_the_log_shows_the_fallback_chain_and_the_gateways_reports(
+    admin_client, gateway, make_citizen
+):
+    """An SMS to an invalid number and its e-mail fallback link to each other
+    in the log; the phone number is masked in the contacts list."""
+    citizen = make_citizen(channels=["sms", "email"])
+    gateway.invalid_numbers.add("+6281234567890")
+    sms = notify(
+        event="application.approved",
+        recipient=citizen,
+        context={"reference": "PTSP-2026-000008", "service": "PBG", "url": "u"},
+    )[0]
+    notification_send_task(sms.pk)
+    sms.refresh_from_db()
+    page = admin_client.get(
+        f"/admin/notifications/notification/{sms.fallback.pk}/change/"
+    )
+    assert page.status_code == 200
+    assert (
+        f"/admin/notifications/notification/{sms.pk}/change/" in page.content.decode()
+    )
+
+    contacts = admin_client.get("/admin/notifications/contactpoint/")
+    assert "+62812****7890" in contacts.content.decode()
+    assert "+6281234567890" not in contacts.content.decode()
+    reports = admin_client.get("/admin/notifications/gatewaycallback/")
+    assert reports.status_code == 200

@@ -101,7 +101,7 @@ def test_unsafe_or_broken_templates_are_refused(source):
 def test_migrate_seeds_templates_and_an_admin_edit_wins(make_user):
     NotificationTemplate.objects.all().audited_delete(action="test.arrange")
     written = notification_templates_sync()
-    expected = sum(len(event.channels) * 2 for event in all_events())
+    expected = sum(len(event.text_channels) * 2 for event in all_events())
     assert written == expected == NotificationTemplate.objects.count()
     assert notification_templates_sync() == 0  # an edited row is kept
 

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.bulk import AuditedManager
 from audit.registry import audit_exempt, audited
+from notifications.choices import Channel, DeliveryStatus
 from ptsp.models import TimeStampedModel
-
-from .choices import Channel, DeliveryStatus
 
 #: Rows a worker or the re-drive may still have to send.
 OPEN_STATUSES = (
@@ -37,8 +36,17 @@ class Notification(TimeStampedModel):
     sent with every attempt (``Message-ID`` and ``X-Idempotency-Key`` headers), so a
     receiver can drop the duplicates that at-least-once delivery may produce.
 
+    A message on an SMS or WhatsApp gateway is ``sent`` once the gateway accepts
+    it (``provider_message_id`` is its reference there) and becomes ``delivered``
+    or ``permanent_failure`` when the gateway's signed delivery report arrives.
+    A permanent failure of a routed message writes a *fallback* row for the next
+    channel in ``route``: it points back with ``fallback_of`` (at most one per
+    failed row) and its ``uuid`` is derived from the failed row's
+    (``uuid5(failed.uuid, channel)``), the same idempotency lineage.
+
     Scheduling lives in columns, never in Celery countdowns: ``next_attempt_at``
-    (when the next attempt is due, aware UTC; null once final), ``leased_until``
+    (when the next attempt is due, aware UTC; null once final; the end of quiet
+    hours for a held SMS or WhatsApp message), ``leased_until``
     (a worker's time-limited claim; a dead worker's claim expires) and
     ``handed_off_at`` (when a send task was last published, so the re-drive does
     not publish it again while it waits in the queue).
@@ -76,7 +84,10 @@ class Notification(TimeStampedModel):
         max_length=254,
         blank=True,
         editable=False,
-        help_text=_("E-mail address at the time of the event; empty for in-app."),
+        help_text=_(
+            "E-mail address or phone number (+62…) at the time of the event; "
+            "empty for in-app."
+        ),
     )
     status = models.CharField(
         _("status"),
@@ -111,6 +122,33 @@ class Notification(TimeStampedModel):
     )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
+    provider_message_id = models.CharField(
+        _("gateway's message id"),
+        max_length=128,
+        blank=True,
+        editable=False,
+        help_text=_("The SMS or WhatsApp gateway's reference for this message."),
+    )
+    route = models.JSONField(
+        _("fallback channels"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Channels still to try, in order, if this one fails for good; empty "
+            "when the caller named the channels."
+        ),
+    )
+    fallback_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fallback",
+        verbose_name=_("fallback of"),
+        editable=False,
+        help_text=_("The message that failed for good on another channel."),
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -144,6 +182,12 @@ class Notification(TimeStampedModel):
                 fields=["recipient", "channel", "-id"], name="notification_inbox"
             ),
             models.Index(fields=["event", "-id"], name="notification_by_event"),
+            # Delivery reports that name only the gateway's reference.
+            models.Index(
+                fields=["channel", "provider_message_id"],
+                name="notification_provider_ref",
+                condition=~Q(provider_message_id=""),
+            ),
         ]
 
     def __str__(self) -> str:
