@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "permits"
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:uuid>/", views.application_detail, name="detail"),
+]
