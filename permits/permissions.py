@@ -66,3 +66,9 @@ def ensure_can_act(user, step) -> None:
     """Raise ``NotAllowedToAct`` unless ``user`` may act on ``step`` now."""
     if not user_can(user, "application.act_on_step", step):
         raise NotAllowedToAct(_("You may not act on this step."))
+
+
+@rule("application.work")
+def _work(user, obj) -> bool:
+    """Any active officer with an agency has a work list (possibly empty)."""
+    return any(o.agency_id for o in officers_acting_as(user))

@@ -152,3 +152,24 @@ def submitted(licence, citizen):
 
 def active_step(application):
     return application.steps.get(status="active")
+
+
+@pytest.fixture
+def login(client):
+    """Log ``user`` in; staff get a verified second factor (as after the code
+    page). Returns the client."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _login(user, c=None):
+        c = c or client
+        user = getattr(user, "user", user)  # an Officer logs in as its user
+        c.force_login(user)
+        if hasattr(user, "officer"):
+            device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+            session = c.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return c
+
+    return _login
