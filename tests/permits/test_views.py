@@ -119,7 +119,7 @@ def test_officer_work_list_and_stale_action(submitted, front_office, login):
     url = reverse("permits:step_action", args=[submitted.uuid, step.pk, "complete"])
     c.post(url, {"version": submitted.version})
     response = c.post(url, {"version": submitted.version}, follow=True)
-    assert "changed while you were looking" in response.content.decode()
+    assert "berubah saat Anda membukanya" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == S.IN_PROGRESS
 
@@ -137,4 +137,4 @@ def test_tracking_shows_status_not_personal_data(licence, citizen, client):
     assert VALID_FORM["nik"] not in text
     assert VALID_FORM["full_name"] not in text
     wrong = client.get(url, {"reference": application.reference, "code": "X"})
-    assert "No application matches" in wrong.content.decode()
+    assert "Tidak ada permohonan dengan" in wrong.content.decode()
