@@ -379,6 +379,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceCategoryEnum": "agencies.choices.ServiceCategory",
         "HolidayCategoryEnum": "agencies.choices.HolidayCategory",
+        "ApplicationStatusEnum": "permits.choices.ApplicationStatus",
+        "StepStatusEnum": "permits.choices.StepStatus",
+        "StepKindEnum": "agencies.choices.StepKind",
     },
 }
 
