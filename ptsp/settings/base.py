@@ -206,6 +206,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "queueing.tasks.queue_booking_reminders_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Lapse applications whose applicant deadline passed: every 5 minutes.
+    # https://crontab.guru/#*/5_*_*_*_*
+    "permits-lapse-overdue": {
+        "task": "permits.tasks.applications_lapse_overdue_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Notifications (outbox) -------------------------------------------------------
@@ -449,6 +455,9 @@ SPECTACULAR_SETTINGS = {
         "HolidayCategoryEnum": "agencies.choices.HolidayCategory",
         "TicketStatusEnum": "queueing.choices.TicketStatus",
         "BookingStatusEnum": "queueing.choices.BookingStatus",
+        "ApplicationStatusEnum": "permits.choices.ApplicationStatus",
+        "StepStatusEnum": "permits.choices.StepStatus",
+        "StepKindEnum": "agencies.choices.StepKind",
     },
 }
 
@@ -473,3 +482,11 @@ LOGGING = {
     # django-axes logs every login at INFO; lockouts are warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Applications (permits) ---------------------------------------------------------
+# Largest accepted upload, in bytes (PDF, JPEG, PNG; type sniffed from content).
+PERMITS_MAX_UPLOAD_BYTES = env.int("PERMITS_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Default applicant deadline for a revision, in calendar days.
+PERMITS_REVISION_DAYS = env.int("PERMITS_REVISION_DAYS", default=14)
+# Period to object to a rejection, in calendar days from the decision.
+PERMITS_OBJECTION_DAYS = env.int("PERMITS_OBJECTION_DAYS", default=14)

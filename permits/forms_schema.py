@@ -1,0 +1,219 @@
+"""Application forms as JSON Schema, and their rendering as Django forms.
+
+``effective_schema(version)`` is the version's ``form_schema`` when an admin
+has set one; otherwise a default built here: the applicant's identity first,
+then the fields of the service family (practice licences of Dinkes, BPJS data
+corrections), keyed by service code. The catalogue overlay loader does not
+carry form schemas, so the defaults live on the permits side (issue 6, item 5).
+
+``schema_form_class(schema)`` renders a ``django.forms.Form`` subclass from a
+schema's top-level ``properties`` (string, number, integer, boolean, date and
+enum); the server validates the submitted JSON again with ``jsonschema``.
+"""
+
+import copy
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+IDENTITY_PROPERTIES: dict[str, dict[str, Any]] = {
+    "full_name": {
+        "type": "string",
+        "title": "Nama lengkap",
+        "minLength": 1,
+        "maxLength": 150,
+        "x-title-en": "Full name",
+    },
+    "nik": {
+        "type": "string",
+        "title": "NIK",
+        "pattern": "^[0-9]{16}$",
+        "x-title-en": "National identity number (NIK)",
+    },
+    "phone": {
+        "type": "string",
+        "title": "Nomor telepon",
+        "pattern": "^[0-9+ ]{8,16}$",
+        "x-title-en": "Phone number",
+    },
+}
+
+PRACTICE_LICENCE_PROPERTIES: dict[str, dict[str, Any]] = {
+    "str_number": {
+        "type": "string",
+        "title": "Nomor STR",
+        "minLength": 1,
+        "maxLength": 40,
+        "x-title-en": "Registration certificate (STR) number",
+    },
+    "practice_place": {
+        "type": "string",
+        "title": "Nama tempat praktik",
+        "minLength": 1,
+        "maxLength": 150,
+        "x-title-en": "Place of practice",
+    },
+    "practice_address": {
+        "type": "string",
+        "title": "Alamat tempat praktik",
+        "minLength": 1,
+        "maxLength": 300,
+        "x-title-en": "Address of the place of practice",
+    },
+    "licence_sequence": {
+        "type": "integer",
+        "title": "SIP ke-",
+        "enum": [1, 2, 3],
+        "x-title-en": "Licence number (1st, 2nd or 3rd)",
+    },
+    "independent_practice": {
+        "type": "boolean",
+        "title": "Praktik mandiri",
+        "x-title-en": "Independent practice",
+    },
+}
+
+BPJS_CORRECTION_PROPERTIES: dict[str, dict[str, Any]] = {
+    "participant_number": {
+        "type": "string",
+        "title": "Nomor kepesertaan",
+        "pattern": "^[0-9]{11,13}$",
+        "x-title-en": "Participant number",
+    },
+    "data_item": {
+        "type": "string",
+        "title": "Data yang diubah",
+        "enum": ["nama", "tanggal_lahir", "nik", "alamat", "status_keluarga"],
+        "x-title-en": "Data item to correct",
+    },
+    "old_value": {
+        "type": "string",
+        "title": "Data lama",
+        "minLength": 1,
+        "maxLength": 200,
+        "x-title-en": "Current (wrong) value",
+    },
+    "new_value": {
+        "type": "string",
+        "title": "Data baru",
+        "minLength": 1,
+        "maxLength": 200,
+        "x-title-en": "Correct value",
+    },
+    "effective_date": {
+        "type": "string",
+        "format": "date",
+        "title": "Tanggal berlaku",
+        "x-title-en": "Effective date",
+    },
+}
+
+FAMILIES: dict[str, tuple[dict, list[str]]] = {
+    "practice_licence": (
+        PRACTICE_LICENCE_PROPERTIES,
+        ["str_number", "practice_place", "practice_address", "licence_sequence"],
+    ),
+    "bpjs_correction": (
+        BPJS_CORRECTION_PROPERTIES,
+        ["participant_number", "data_item", "old_value", "new_value"],
+    ),
+}
+
+#: Service codes of the catalogue and the family of their form.
+SERVICE_FAMILIES: dict[str, str] = {
+    "sip-dokter": "practice_licence",
+    "sip-bidan": "practice_licence",
+    "sip-perawat": "practice_licence",
+    "sipa": "practice_licence",
+    "sip-refraksionis": "practice_licence",
+    "bpjstk-ubah-data": "bpjs_correction",
+    "bpjskes-ubah-data": "bpjs_correction",
+}
+
+
+def default_schema(service_code: str) -> dict[str, Any]:
+    """The default JSON Schema (draft 2020-12) for ``service_code``: identity
+    fields, then the family's fields when the service has one."""
+    properties = copy.deepcopy(IDENTITY_PROPERTIES)
+    required = ["full_name", "nik", "phone"]
+    family = SERVICE_FAMILIES.get(service_code)
+    if family:
+        extra, extra_required = FAMILIES[family]
+        properties.update(copy.deepcopy(extra))
+        required += extra_required
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+    }
+
+
+def effective_schema(version) -> dict[str, Any]:
+    """``version.form_schema`` if set, else ``default_schema`` of its service."""
+    return version.form_schema or default_schema(version.service.code)
+
+
+def _field(name: str, spec: dict, *, required: bool, english: bool) -> forms.Field:
+    label = spec.get("x-title-en") if english and spec.get("x-title-en") else None
+    label = label or spec.get("title") or name
+    kwargs: dict[str, Any] = {"label": label, "required": required}
+    if "enum" in spec:
+        choices = [("", "---------")] if not required else []
+        choices += [(str(v), str(v)) for v in spec["enum"]]
+        field: forms.Field = forms.TypedChoiceField(
+            choices=choices,
+            coerce=int if spec.get("type") == "integer" else str,
+            **kwargs,
+        )
+    elif spec.get("type") == "boolean":
+        field = forms.BooleanField(label=label, required=False)
+    elif spec.get("type") == "integer":
+        field = forms.IntegerField(
+            min_value=spec.get("minimum"), max_value=spec.get("maximum"), **kwargs
+        )
+    elif spec.get("type") == "number":
+        field = forms.FloatField(
+            min_value=spec.get("minimum"), max_value=spec.get("maximum"), **kwargs
+        )
+    elif spec.get("format") == "date":
+        field = forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}), **kwargs
+        )
+    else:
+        field = forms.CharField(
+            max_length=spec.get("maxLength"),
+            min_length=spec.get("minLength"),
+            **kwargs,
+        )
+        if spec.get("pattern"):
+            from django.core.validators import RegexValidator
+
+            field.validators.append(
+                RegexValidator(spec["pattern"], message=_("Enter a valid value."))
+            )
+    return field
+
+
+def schema_form_class(schema: dict, *, english: bool = False, strict: bool = True):
+    """A ``forms.Form`` subclass with one field per top-level property, in the
+    schema's order. ``strict=False`` (saving a draft) makes every field
+    optional: drafts may be incomplete."""
+    required = set(schema.get("required", [])) if strict else set()
+    fields = {
+        name: _field(name, spec, required=name in required, english=english)
+        for name, spec in schema.get("properties", {}).items()
+    }
+    return type("ApplicationSchemaForm", (forms.Form,), fields)
+
+
+def form_to_json(cleaned: dict) -> dict:
+    """Cleaned form data as JSON values (dates as ISO strings; empties left
+    out)."""
+    out = {}
+    for key, value in cleaned.items():
+        if value in (None, ""):
+            continue
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out

@@ -1,0 +1,360 @@
+"""HTML views of applications: parse, authorize, call a service, render.
+
+Citizens: start a draft from a service, edit it (answers and documents),
+submit, see the receipt, their list, the timeline, withdraw, object, answer a
+revision; anyone: track by reference and code. Officers: the work list of
+active steps and the actions their role allows at a step.
+"""
+
+import datetime as dt
+import uuid as uuid_lib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import AGENCY_HEAD, APPROVER, user_can
+from agencies.models import Service
+from ptsp.exceptions import ApplicationError
+
+from . import services
+from .choices import ApplicationStatus
+from .forms import DocumentsForm, OfficerActionForm, ReasonForm, TrackForm
+from .forms_schema import effective_schema, form_to_json, schema_form_class
+from .models import ApplicationStep
+from .selectors import (
+    application_qs_visible_to,
+    application_timeline,
+    applications_of,
+    steps_active_for,
+)
+from .workflow import WITHDRAWABLE
+
+S = ApplicationStatus
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+def _english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+def _own(request, uuid):
+    return get_object_or_404(applications_of(request.user), uuid=uuid)
+
+
+@login_required
+@require_POST
+def application_start(request: HttpRequest, code: str) -> HttpResponse:
+    service = get_object_or_404(Service.objects.filter(is_published=True), code=code)
+    try:
+        application = services.application_create_draft(
+            applicant=request.user, service=service
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("agencies:service_detail", code=code)
+    return redirect("permits:edit", uuid=application.uuid)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "permits/application_list.html",
+        {"applications": applications_of(request.user)},
+    )
+
+
+@login_required
+def application_edit(request: HttpRequest, uuid) -> HttpResponse:
+    """The draft (or a revision): answers, documents, save or submit."""
+    application = _own(request, uuid)
+    if application.status not in (S.DRAFT, S.WAITING_FOR_APPLICANT):
+        return redirect("permits:detail", uuid=application.uuid)
+    schema = effective_schema(application.service_version)
+    requirements = application.service_version.requirements
+    submitting = request.method == "POST" and "submit" in request.POST
+    form_class = schema_form_class(schema, english=_english(), strict=submitting)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        docs = DocumentsForm(request.POST, request.FILES, requirements=requirements)
+        if form.is_valid() and docs.is_valid():
+            # Drafts keep what was typed, even when a file below is refused.
+            services.application_update_draft(
+                application=application,
+                applicant=request.user,
+                form_data=form_to_json(form.cleaned_data),
+            )
+            for name, upload in list(docs.cleaned_data.items()):
+                if not upload:
+                    continue
+                try:
+                    services.document_upload(
+                        owner=request.user,
+                        requirement_code=name.removeprefix("doc_"),
+                        content=upload.read(),
+                        original_name=upload.name,
+                        application=application,
+                    )
+                except ApplicationError as error:
+                    docs.add_error(name, error.message)
+            if not docs.errors and submitting:
+                return _submit(request, application, form)
+            if not docs.errors:
+                messages.success(request, _("Your draft is saved."))
+                return redirect("permits:edit", uuid=application.uuid)
+    else:
+        form = form_class(initial=application.form_data)
+        docs = DocumentsForm(requirements=requirements)
+    attached = {
+        link.requirement_code: link.document
+        for link in application.document_links.select_related("document")
+    }
+    return render(
+        request,
+        "permits/application_edit.html",
+        {
+            "application": application,
+            "form": form,
+            "docs": docs,
+            "attached": attached,
+            "idempotency_key": uuid_lib.uuid4().hex,
+        },
+    )
+
+
+def _submit(request, application, form):
+    try:
+        if application.status == S.WAITING_FOR_APPLICANT:
+            services.application_resubmit(
+                application=application, applicant=request.user
+            )
+            messages.success(request, _("Your revision is sent."))
+            return redirect("permits:detail", uuid=application.uuid)
+        application, code = services.application_submit(
+            application=application,
+            applicant=request.user,
+            idempotency_key=request.POST.get("idempotency_key", "")[:64],
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+        return render(
+            request,
+            "permits/application_edit.html",
+            {
+                "application": application,
+                "form": form,
+                "docs": DocumentsForm(
+                    requirements=application.service_version.requirements
+                ),
+                "attached": {},
+                "idempotency_key": uuid_lib.uuid4().hex,
+            },
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("permits:detail", uuid=application.uuid)
+    if code:
+        request.session[f"tracking:{application.uuid}"] = code
+    return redirect("permits:receipt", uuid=application.uuid)
+
+
+@login_required
+def application_receipt(request: HttpRequest, uuid) -> HttpResponse:
+    application = _own(request, uuid)
+    if application.status == S.DRAFT:
+        raise Http404
+    code = request.session.pop(f"tracking:{application.uuid}", None)
+    return render(
+        request,
+        "permits/application_receipt.html",
+        {"application": application, "tracking_code": code},
+    )
+
+
+def _officer_actions(user, application):
+    """``[(step, [action, ...])]`` of the active steps ``user`` may act on."""
+    out = []
+    for step in application.steps.filter(status="active").select_related("agency"):
+        if not user_can(user, "application.act_on_step", step):
+            continue
+        if application.status == S.APPROVED:
+            actions = ["complete"]
+        elif step.role in (APPROVER, AGENCY_HEAD):
+            actions = ["approve", "reject", "request_revision"]
+            if step.role == AGENCY_HEAD:
+                actions = ["complete", "reject"]
+        elif step.kind == "external_system":
+            actions = ["record_external", "request_revision", "reject"]
+        else:
+            actions = ["complete", "request_revision", "reject"]
+        if application.status in (S.SUBMITTED, S.IN_PROGRESS, S.APPROVED):
+            out.append((step, actions))
+    return out
+
+
+@login_required
+def application_detail(request: HttpRequest, uuid) -> HttpResponse:
+    application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
+    is_applicant = application.applicant_id == request.user.pk
+    if application.status == S.DRAFT and not is_applicant:
+        raise Http404
+    return render(
+        request,
+        "permits/application_detail.html",
+        {
+            "application": application,
+            "is_applicant": is_applicant,
+            "timeline": application_timeline(application),
+            "steps": application.steps.select_related("agency").order_by("order"),
+            "links": application.document_links.select_related("document"),
+            "can_withdraw": is_applicant and application.status in WITHDRAWABLE,
+            "can_object": is_applicant and application.status == S.REJECTED,
+            "officer_actions": _officer_actions(request.user, application),
+            "action_form": OfficerActionForm(initial={"version": application.version}),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, uuid) -> HttpResponse:
+    application = _own(request, uuid)
+    try:
+        services.application_withdraw(
+            application=application,
+            applicant=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Your application is withdrawn."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("permits:detail", uuid=application.uuid)
+
+
+@login_required
+@require_POST
+def application_object(request: HttpRequest, uuid) -> HttpResponse:
+    application = _own(request, uuid)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Explain why you object."))
+        return redirect("permits:detail", uuid=application.uuid)
+    try:
+        services.application_object(
+            application=application,
+            applicant=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Your objection is sent to the agency head."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("permits:detail", uuid=application.uuid)
+
+
+@login_required
+@require_POST
+def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpResponse:
+    application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
+    step = get_object_or_404(ApplicationStep, pk=step_id, application=application)
+    form = OfficerActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and try again."))
+        return redirect("permits:detail", uuid=application.uuid)
+    data = form.cleaned_data
+    common = {
+        "application": application,
+        "step": step,
+        "user": request.user,
+        "seen_version": data["version"],
+    }
+    try:
+        if action in ("complete", "record_external"):
+            services.application_step_complete(
+                **common,
+                note=data["note"],
+                external_reference=data["external_reference"],
+            )
+        elif action == "request_revision":
+            deadline = None
+            if data["deadline"]:
+                deadline = dt.datetime.combine(
+                    data["deadline"], dt.time(23, 59), tzinfo=WIB
+                )
+            services.application_request_revision(
+                **common,
+                note=data["note"],
+                fields=[f.strip() for f in data["fields"].split(",") if f.strip()],
+                deadline_at=deadline,
+            )
+        elif action == "approve":
+            services.application_approve(**common, note=data["note"])
+        elif action == "reject":
+            services.application_reject(**common, reason=data["note"])
+        else:
+            raise Http404
+        messages.success(request, _("Done."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("permits:detail", uuid=application.uuid)
+
+
+@login_required
+def document_download(request: HttpRequest, uuid, document_uuid) -> FileResponse:
+    """The file as an attachment, for the applicant and allowed officers;
+    404 for anyone else."""
+    application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
+    link = get_object_or_404(
+        application.document_links.select_related("document"),
+        document__uuid=document_uuid,
+    )
+    document = link.document
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{link.requirement_code}.{document.file.name.rsplit('.', 1)[-1]}",
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def work_list(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, "application.work", None):
+        raise PermissionDenied
+    steps = steps_active_for(request.user)
+    return render(request, "permits/work_list.html", {"steps": steps})
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Status and dates of an application by reference and tracking code; no
+    personal data."""
+    form = TrackForm(request.GET or None)
+    application = None
+    if form.is_valid():
+        application = services.application_track(
+            reference=form.cleaned_data["reference"], code=form.cleaned_data["code"]
+        )
+        if application is None:
+            form.add_error(None, _("No application matches this reference and code."))
+    return render(
+        request,
+        "permits/track.html",
+        {
+            "form": form,
+            "application": application,
+            "timeline": application_timeline(application) if application else [],
+            "now": timezone.now(),
+        },
+    )

@@ -1,0 +1,140 @@
+"""HTML pages: the citizen's draft, submission, receipt, timeline, tracking,
+documents; the officer's work list and actions."""
+
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+
+from permits.choices import ApplicationStatus
+from permits.models import Application
+
+from .conftest import VALID_FORM, active_step, submit
+
+pytestmark = pytest.mark.django_db
+S = ApplicationStatus
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _start(c, service):
+    response = c.post(reverse("permits:start", args=[service.code]))
+    assert response.status_code == 302
+    return Application.objects.get()
+
+
+def test_draft_keeps_answers_when_a_file_is_refused(licence, citizen, login):
+    c = login(citizen)
+    application = _start(c, licence)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("ktp.pdf", b"MZ-not-a-pdf" * 10, "application/pdf")
+    response = c.post(
+        reverse("permits:edit", args=[application.uuid]),
+        {"save": "1", "full_name": "Siti", "doc_ktp": bad},
+    )
+    assert response.status_code == 200
+    assert "PDF, JPEG" in response.content.decode()
+    application.refresh_from_db()
+    assert application.form_data["full_name"] == "Siti"
+    assert application.status == S.DRAFT
+
+
+def test_submit_twice_with_one_key_gives_one_receipt(licence, citizen, login):
+    c = login(citizen)
+    application = _start(c, licence)
+    url = reverse("permits:edit", args=[application.uuid])
+    data = {**VALID_FORM, "submit": "1", "idempotency_key": "click-1"}
+    first = c.post(url, data)
+    assert first.url == reverse("permits:receipt", args=[application.uuid])
+    receipt = c.get(first.url).content.decode()
+    application.refresh_from_db()
+    assert application.reference in receipt
+    assert 'data-testid="tracking-code"' in receipt
+    c.post(url, data)
+    assert Application.objects.filter(status=S.SUBMITTED).count() == 1
+    assert application.status_changes.count() == 1
+
+
+def test_invalid_submission_shows_field_errors(licence, citizen, login):
+    c = login(citizen)
+    application = _start(c, licence)
+    response = c.post(
+        reverse("permits:edit", args=[application.uuid]),
+        {**VALID_FORM, "nik": "123", "submit": "1"},
+    )
+    assert response.status_code == 200
+    assert "has-error" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == S.DRAFT
+
+
+def test_other_citizen_gets_404_everywhere(submitted, other_citizen, login):
+    c = login(other_citizen)
+    for name in ("detail", "edit", "receipt"):
+        assert (
+            c.get(reverse(f"permits:{name}", args=[submitted.uuid])).status_code == 404
+        )
+    for name in ("withdraw", "object"):
+        assert (
+            c.post(reverse(f"permits:{name}", args=[submitted.uuid])).status_code == 404
+        )
+    submitted.refresh_from_db()
+    assert submitted.status == S.SUBMITTED
+
+
+def test_document_download_is_an_attachment_for_allowed_users_only(
+    licence, citizen, other_citizen, front_office, login
+):
+    from permits.services import application_create_draft, document_upload
+
+    draft = application_create_draft(
+        applicant=citizen, service=licence, form_data=dict(VALID_FORM)
+    )
+    doc = document_upload(
+        owner=citizen, requirement_code="ktp", content=PDF, application=draft
+    )
+    from permits.services import application_submit
+
+    application_submit(application=draft, applicant=citizen, idempotency_key="d")
+    url = reverse("permits:document_download", args=[draft.uuid, doc.uuid])
+    response = login(citizen).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    assert login(other_citizen, Client()).get(url).status_code == 404
+    assert login(front_office, Client()).get(url).status_code == 200
+
+
+def test_officer_work_list_and_stale_action(submitted, front_office, login):
+    c = login(front_office)
+    page = c.get(reverse("permits:work_list")).content.decode()
+    assert submitted.reference in page
+    step = active_step(submitted)
+    url = reverse("permits:step_action", args=[submitted.uuid, step.pk, "complete"])
+    c.post(url, {"version": submitted.version})
+    response = c.post(url, {"version": submitted.version}, follow=True)
+    assert "berubah saat Anda membukanya" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == S.IN_PROGRESS
+
+
+def test_citizen_cannot_open_the_work_list(citizen, login):
+    assert login(citizen).get(reverse("permits:work_list")).status_code == 403
+
+
+def test_tracking_shows_status_not_personal_data(licence, citizen, client):
+    application, code = submit(licence, citizen)
+    url = reverse("permits:track")
+    page = client.get(url, {"reference": application.reference, "code": code})
+    text = page.content.decode()
+    assert application.get_status_display() in text
+    assert VALID_FORM["nik"] not in text
+    assert VALID_FORM["full_name"] not in text
+    wrong = client.get(url, {"reference": application.reference, "code": "X"})
+    assert "Tidak ada permohonan dengan" in wrong.content.decode()
