@@ -135,11 +135,12 @@ def register_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and "resend" in request.POST:
-        form = forms.CodeForm()
+        form = forms.CodeForm()  # unbound: a resend carries no code to check
         try:
             services.registration_code_resend(user=user)
         except services.CodeError as error:
-            form.add_error(None, error.message)
+            # An unbound form cannot hold errors; the message says what to do.
+            messages.error(request, error.message)
         else:
             messages.success(request, _("We sent a new code."))
     elif request.method == "POST" and form.is_valid():
@@ -150,7 +151,9 @@ def register_verify(request: HttpRequest) -> HttpResponse:
         except services.CodeError as error:
             form.add_error("code", error.message)
         except ValidationError as error:
-            form.add_error(None, error)
+            # E.g. the NIK was verified meanwhile by another account: the error
+            # names a field this form does not have.
+            _form_errors(form, error)
         else:
             request.session.pop(SESSION_PENDING, None)
             login(request, user, backend=BACKEND)
@@ -288,7 +291,7 @@ def contact_change(request: HttpRequest, field: str) -> HttpResponse:
         except services.CodeError as error:
             code_form.add_error("code", error.message)
         except ValidationError as error:
-            code_form.add_error(None, error)
+            _form_errors(code_form, error)
         else:
             messages.success(request, _("Saved and verified."))
             return redirect("accounts:home")

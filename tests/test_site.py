@@ -117,3 +117,15 @@ def test_403_page_in_both_languages(client, lang, text):
 def test_admin_login_page_is_served(client):
     response = client.get("/admin/login/")
     assert response.status_code == 200
+
+
+def test_api_docs_load_nothing_from_outside(client):
+    """The Redoc page uses our own static copy (sidecar), no CDN or web fonts;
+    only its styles are relaxed in the CSP, scripts stay 'self'."""
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    assert "https://" not in response.text
+    assert "/static/drf_spectacular_sidecar/redoc/" in response.text
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self' 'unsafe-inline'" in csp

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -444,6 +445,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ptsp.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
+    # The docs page loads Redoc from our static files, never a CDN.
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "PTSP Kota Tangerang API",
     "DESCRIPTION": (
         "Katalog layanan, permohonan, antrian. Semua waktu dalam UTC (ISO 8601)."

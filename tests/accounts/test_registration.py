@@ -248,3 +248,27 @@ def test_weak_password_is_reported_on_the_password_field(client):
     assert response.status_code == 200
     assert 'id="id_password1_error"' in response.text
     assert User.objects.count() == 0
+
+
+def test_resend_too_soon_shows_the_wait_on_the_page(client):
+    """Asking for a new code right after one was sent explains the wait (the
+    page once crashed adding an error to an unbound form)."""
+    client.post(REGISTER, _form())
+    response = client.post(VERIFY, {"resend": "1"})
+    assert response.status_code == 200
+    assert "Kode baru saja dikirim" in response.text
+
+
+def test_verifying_a_nik_already_verified_elsewhere_is_a_form_error(client):
+    """Two pending accounts with one NIK: when the first is verified, the second
+    gets a readable error instead of a server error."""
+    client.post(REGISTER, _form(email="kembar0@example.org"))
+    first_code = last_code("kembar0@example.org")
+    other = type(client)()
+    other.post(REGISTER, _form(email="kembar1@example.org"))
+    second_code = last_code("kembar1@example.org")
+    assert client.post(VERIFY, {"code": first_code}).status_code == 302
+    response = other.post(VERIFY, {"code": second_code})
+    assert response.status_code == 200
+    assert User.objects.filter(nik="3671055203850007", is_active=True).count() == 1
+    assert 'class="error-summary"' in response.text or "errorlist" in response.text

@@ -26,6 +26,15 @@ DEMO_ACCOUNTS = [
     ("pengusaha", "Siti Rahayu", "", None, None, "3671074507900002"),
     ("fo.mpp", "Rina Wulandari", StaffRole.FRONT_OFFICE, "DPMPTSP", "mpp", ""),
     ("verifikator.dinkes", "dr. Andi Pratama", StaffRole.VERIFIER, "DINKES", None, ""),
+    # The practice licences' Dinkes step needs a technical reviewer (overlay).
+    (
+        "teknis.dinkes",
+        "drg. Sari Wahyuni",
+        StaffRole.TECHNICAL_REVIEWER,
+        "DINKES",
+        None,
+        "",
+    ),
     ("penyetuju.dpmptsp", "Hendra Gunawan", StaffRole.APPROVER, "DPMPTSP", None, ""),
     ("supervisor.dpmptsp", "Dewi Lestari", StaffRole.SUPERVISOR, "DPMPTSP", None, ""),
     ("kepala.dinkes", "dr. Maria Ulfa", StaffRole.AGENCY_HEAD, "DINKES", None, ""),
