@@ -125,6 +125,7 @@ def test_api_docs_load_nothing_from_outside(client):
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     assert "https://" not in response.text
+    assert "{#" not in response.text
     assert "/static/drf_spectacular_sidecar/redoc/" in response.text
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
