@@ -9,14 +9,7 @@ is killed with SIGKILL in the middle of a batch.
 import logging
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -30,7 +23,8 @@ from notifications.delivery import LEASE_EXPIRED
 from notifications.models import Notification, NotificationAttempt
 from notifications.services import notifications_redrive, notify
 from ptsp.celery import app as celery_app
-from tests.notifications.conftest import free_port
+from tests.support.processes import CeleryWorker, RedisServer, wait_for
+from tests.support.smtp import free_port
 
 pytestmark = [
     pytest.mark.postgres,
@@ -38,58 +32,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-BASE_DIR = Path(django_settings.BASE_DIR)
 BATCH = 200
-
-
-def _wait_for(condition, *, timeout: float, step: float = 0.2, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-class RedisServer:
-    """A redis-server process owned by the test, on its own port, stoppable."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_for(self._answers, timeout=10, what="redis-server")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
 
 
 @pytest.fixture
@@ -125,64 +68,6 @@ def broker(redis_server, settings):
         services._publish_paused_until = 0.0
 
 
-class Worker:
-    """``celery -A ptsp worker`` as a process group on the test database."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env = env
-        self.log = log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        offset = self.log.stat().st_size if self.log.exists() else 0
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "ptsp",
-                    "worker",
-                    "--pool=prefork",
-                    "--concurrency=2",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel=INFO",
-                    f"--hostname=fault-{time.monotonic_ns()}@%h",
-                ],
-                cwd=BASE_DIR,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, for killpg
-            )
-        _wait_for(
-            lambda: (
-                b"ready." in self.log.read_bytes()[offset:]
-                or self.process.poll() is not None
-            ),
-            timeout=60,
-            what="the worker to be ready",
-        )
-        assert self.process.poll() is None, self.log.read_text()[-3000:]
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker (main process and its pool children)."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def worker(broker, smtp_sink, tmp_path):
     db = connection.settings_dict
@@ -204,7 +89,7 @@ def worker(broker, smtp_sink, tmp_path):
         "NOTIFICATIONS_LEASE_SECONDS": "3",
         "LOG_LEVEL": "WARNING",
     }
-    process = Worker(env, tmp_path / "worker.log")
+    process = CeleryWorker(env, tmp_path / "worker.log")
     try:
         yield process
     finally:
@@ -272,7 +157,7 @@ def test_broker_outage_loses_nothing_and_sends_each_message_once(
     broker.start()
     recovered_at = timezone.now()
     assert notifications_redrive() == BATCH  # what beat runs every minute
-    _wait_for(lambda: _delivered() == BATCH, timeout=60, what="all deliveries")
+    wait_for(lambda: _delivered() == BATCH, timeout=60, what="all deliveries")
 
     _assert_one_message_per_key(smtp_sink)
     assert len(smtp_sink.messages) == BATCH
@@ -295,7 +180,7 @@ def test_worker_killed_mid_batch_loses_nothing(broker, worker, smtp_sink):
         sending = Notification.objects.filter(status=DeliveryStatus.SENDING)
         return len(smtp_sink.keys()) == 42 and sending.count() == 2
 
-    _wait_for(both_pool_processes_stuck, timeout=60, what="the batch to be stuck")
+    wait_for(both_pool_processes_stuck, timeout=60, what="the batch to be stuck")
     stuck = set(
         Notification.objects.filter(status=DeliveryStatus.SENDING).values_list(
             "uuid", flat=True
@@ -311,7 +196,7 @@ def test_worker_killed_mid_batch_loses_nothing(broker, worker, smtp_sink):
         notifications_redrive()  # picks rows the dead worker held, once leases end
         return _delivered() == BATCH
 
-    _wait_for(redriven_and_done, timeout=60, step=1.0, what="all deliveries")
+    wait_for(redriven_and_done, timeout=60, step=1.0, what="all deliveries")
 
     # At least once: exactly the two messages in flight arrived twice, each time
     # with its own idempotency key, so the receiver keeps one of each.
