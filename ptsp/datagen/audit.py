@@ -4,7 +4,7 @@ A discrete-event simulation, streamed in time order (a heap of running stories,
 so memory stays flat at any N): citizens sign in, create applications for
 services drawn by catalogue volume, upload one document per requirement and
 submit; the workflow routes each to its agency, whose officers (in office hours,
-Mon–Fri 08:00–15:00 WIB) start and complete every agency step, sometimes ask
+Mon-Fri 08:00-15:00 WIB) start and complete every agency step, sometimes ask
 for a revision, then approve (9 in 10) or reject; payments and permit issuing
 are system actors. Around them: failed sign-ins, refused requests and rare
 catalogue edits by an administrator. Object ids are application-like
@@ -135,7 +135,9 @@ class _Simulation:
                 self._advance(heap, tie, story)
                 continue
             at = next_arrival
-            next_arrival = at + timedelta(seconds=rng.expovariate(1 / self.arrival_mean))
+            next_arrival = at + timedelta(
+                seconds=rng.expovariate(1 / self.arrival_mean)
+            )
             story = self._application(at) if rng.random() < 0.9 else self._noise(at)
             self._advance(heap, tie, story)
 
@@ -210,7 +212,10 @@ class _Simulation:
                     officer,
                     "application.revision_requested",
                     obj,
-                    {"status": ["in_progress", "waiting"], "version": [version - 1, version]},
+                    {
+                        "status": ["in_progress", "waiting"],
+                        "version": [version - 1, version],
+                    },
                     reason="Dokumen kurang jelas; unggah ulang.",
                 )
                 at += timedelta(hours=rng.uniform(1, 96))
@@ -224,7 +229,10 @@ class _Simulation:
                     citizen,
                     "application.resubmitted",
                     obj,
-                    {"status": ["waiting", "in_progress"], "version": [version - 1, version]},
+                    {
+                        "status": ["waiting", "in_progress"],
+                        "version": [version - 1, version],
+                    },
                 )
             at = _office_hours(at + timedelta(hours=rng.uniform(0.3, 12)), rng)
             yield self._row(
@@ -260,7 +268,10 @@ class _Simulation:
                 self._system("system:permit_issue_task"),
                 "permit.issue",
                 ("permits.permit", app),
-                {"application": [None, int(app)], "number": [None, f"{plan.code}/{app}"]},
+                {
+                    "application": [None, int(app)],
+                    "number": [None, f"{plan.code}/{app}"],
+                },
             )
 
     def _noise(self, at: datetime) -> Iterator[tuple]:
@@ -310,7 +321,7 @@ class _Simulation:
         reason: str = "",
     ) -> tuple:
         rng = self.rng
-        request_id = "%032x" % rng.getrandbits(128)
+        request_id = f"{rng.getrandbits(128):032x}"
         system = actor.label.startswith("system:")
         return (
             at,
@@ -333,7 +344,7 @@ class _Simulation:
 
 
 def _office_hours(at: datetime, rng) -> datetime:
-    """``at``, or the next office opening (Mon–Fri 08:00–15:00 WIB) plus a
+    """``at``, or the next office opening (Mon-Fri 08:00-15:00 WIB) plus a
     little; holidays are ignored (the SLA engine knows them, data need not)."""
     local = at + WIB
     while True:
@@ -372,11 +383,7 @@ def _make_people(context: GenerationContext, applications: int) -> dict:
     weights = context.weights
     agencies = sorted(
         {s.agency.code for s in weights.services}
-        | {
-            code
-            for s in weights.services
-            for code, _ in _plan(s).agency_steps
-        }
+        | {code for s in weights.services for code, _ in _plan(s).agency_steps}
     )
     share = {code: 0.0 for code in agencies}
     for service, weight in zip(weights.services, weights.weights, strict=True):

@@ -18,7 +18,7 @@ from agencies.models import Service
 WORKING_DAYS_PER_YEAR = 245
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+")
-_RANGE = re.compile(r"(\d+)\s*[–-]\s*(\d+)")
+_RANGE = re.compile(r"(\d+)\s*[\u2013-]\s*(\d+)")
 
 
 def annual_volume(note: str) -> float | None:
@@ -27,8 +27,8 @@ def annual_volume(note: str) -> float | None:
     The notes are Indonesian prose (catalogue ``services[].volume_note``):
     ``"2025: 1.641 pemohon PBG"`` gives 1,641; a daily figure (``"per hari"``,
     ``"/hari"``) is multiplied by ``WORKING_DAYS_PER_YEAR``; a range
-    (``"70–110"``) counts as its middle; ``">100"`` as 100. Years (``2025``) are
-    not volumes; ``"1.641"`` is Indonesian for 1641.
+    (``"70-110"``, hyphen or en dash) counts as its middle; ``">100"`` as 100.
+    Years (``2025``) are not volumes; ``"1.641"`` is Indonesian for 1641.
     """
     text = note.lower()
     daily = "per hari" in text or "/hari" in text
@@ -124,4 +124,4 @@ class GenerationContext:
 
     def rng_for(self, name: str) -> random.Random:
         """A random source of its own for generator ``name``, fixed by the seed."""
-        return random.Random(f"{self.seed}:{name}")
+        return random.Random(f"{self.seed}:{name}")  # noqa: S311 (data, not secrets)

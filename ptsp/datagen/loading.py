@@ -99,7 +99,9 @@ class BulkLoader:
         buffer.seek(0)
         quote = self.connection.ops.quote_name
         names = ", ".join(quote(c) for c in self.columns)
-        with self.connection.cursor() as cursor:
+        # The driver's own cursor (Django's has no COPY), with Django's error
+        # classes (an IntegrityError, not psycopg2's UniqueViolation).
+        with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
             cursor.cursor.copy_expert(
                 f"COPY {quote(self.table)} ({names}) FROM STDIN", buffer
             )
