@@ -29,7 +29,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--seed", type=int, default=2026, help="Same seed, same data (default 2026)."
+            "--seed",
+            type=int,
+            default=2026,
+            help="Same seed, same data (default 2026).",
         )
         parser.add_argument(
             "--until",
