@@ -110,6 +110,7 @@ def prepare(url: str, *, seed: int, audit: int, stdout) -> dict:
     from audit.models import AuditEntry
 
     wanted = {"seed": seed, "audit": audit}
+    call_command("migrate", verbosity=0, interactive=False)  # new indexes too
     current = dataset(url)
     if current is not None and all(current.get(k) == v for k, v in wanted.items()):
         stdout.write(f"Reusing the dataset in {database_name(url)}: {current}\n")
@@ -120,8 +121,8 @@ def prepare(url: str, *, seed: int, audit: int, stdout) -> dict:
 
         connections.close_all()
         recreate(url)
+        call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
     call_command("load_catalogue", stdout=_Quiet())
     call_command(
         "generate_data", audit=audit, seed=seed, stdout=stdout, no_progress=False
