@@ -21,6 +21,9 @@ from tests.support.processes import port_answers, wait_for
 
 GOAL = 0.5
 PAGES = {"catalogue list": "/layanan/", "service detail": "/layanan/pbg-rts-10jam/"}
+# Not a goal: the base template around a small page, what a cached catalogue
+# page would still cost (see bench/findings.md).
+REFERENCE = {"home page (base template)": "/"}
 TRIVIAL = "/bench/trivial/"
 
 
@@ -188,9 +191,10 @@ def run(context) -> Outcome:
         sizes=f"{context.rounds} rounds per page, the catalogue's 46 services",
     )
     with Gunicorn(context, workers):
-        for path in [*PAGES.values(), TRIVIAL]:  # each answers 200 before timing
-            _get(base + path)
-        for name, path in PAGES.items():
+        for path in [*PAGES.values(), *REFERENCE.values(), TRIVIAL]:
+            _get(base + path)  # each answers 200 before any timing
+        for name, path in {**PAGES, **REFERENCE}.items():
+            judged = name in PAGES
             a, b = interleave(
                 lambda path=path: load(base + path, seconds, connections),
                 lambda: load(base + TRIVIAL, seconds, connections),
@@ -208,8 +212,8 @@ def run(context) -> Outcome:
                     "req/s",
                     trivial,
                     rate / trivial,
-                    goal="≥ 0.50x trivial",
-                    met=rate / trivial >= GOAL,
+                    goal="≥ 0.50x trivial" if judged else "",
+                    met=rate / trivial >= GOAL if judged else None,
                 ),
                 Row(
                     f"{name}: latency p50",

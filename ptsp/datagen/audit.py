@@ -116,9 +116,11 @@ class _Simulation:
         }  # one query per service, once
         self.ids = {name: itertools.count(1) for name in ("app", "doc", "step", "pay")}
         self.service_ids = [s.pk for s in context.weights.services]
-        # About 13 entries per application and 1 in 9 entries around them.
-        applications = max(1.0, count / 14.5)
-        self.arrival_mean = context.span.total_seconds() / applications
+        # Arrivals spread the entries over the whole range: 9 in 10 arrivals are
+        # applications (``_entries_per_application`` entries each), 1 in 10 one
+        # entry of noise.
+        per_arrival = 0.9 * _entries_per_application(context, self.plans) + 0.1
+        self.arrival_mean = context.span.total_seconds() / max(1.0, count / per_arrival)
 
     def rows(self) -> Iterator[tuple]:
         rng = self.rng
@@ -343,6 +345,22 @@ class _Simulation:
         )
 
 
+def _entries_per_application(context: GenerationContext, plans: dict) -> float:
+    """The expected number of entries of one application story, over the
+    services' weights (see ``_Simulation._application``)."""
+    total = 0.0
+    for service, weight in zip(
+        context.weights.services, context.weights.weights, strict=True
+    ):
+        plan = plans[service.pk]
+        steps = len(plan.agency_steps)
+        revision = 3 * (1 - 0.88**steps)  # requested, sign-in, resubmitted
+        total += weight * (
+            5 + len(plan.requirements) + 2 * steps + revision + plan.paid + 0.9
+        )
+    return total / context.weights.cumulative[-1]
+
+
 def _office_hours(at: datetime, rng) -> datetime:
     """``at``, or the next office opening (Mon-Fri 08:00-15:00 WIB) plus a
     little; holidays are ignored (the SLA engine knows them, data need not)."""
@@ -448,7 +466,9 @@ def _make_people(context: GenerationContext, applications: int) -> dict:
 def generate_audit(context: GenerationContext, count: int) -> str:
     """Write ``count`` entries (and their actors, seals and checkpoints)."""
     started = time.perf_counter()
-    people = _make_people(context, applications=max(1, round(count / 14.5)))
+    plans = {s.pk: _plan(s) for s in context.weights.services}
+    applications = count / (_entries_per_application(context, plans) + 0.1)
+    people = _make_people(context, applications=max(1, round(applications)))
     simulation = _Simulation(context, count, people)
     bar = tqdm(
         total=count, desc="audit entries", unit=" entries", disable=not context.progress
