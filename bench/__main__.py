@@ -7,7 +7,9 @@ the report. ``--smoke`` runs every scenario at tiny sizes and judges nothing.
 """
 
 import argparse
+import dataclasses
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +29,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="A/B rounds (≥ 5).")
     parser.add_argument("--only", default="", help="Comma-separated scenario names.")
     parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="Write the report again from the last run's results (after editing "
+        "bench/findings.md); measures nothing.",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -44,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _arguments(argv)
     from bench import database
+
+    saved = database.VAR / ("results-smoke.json" if args.smoke else "results.json")
+    if args.report_only:
+        return _report_again(args, saved)
 
     url = database.bench_url(smoke=args.smoke)
     os.environ["DATABASE_URL"] = url
@@ -106,14 +118,63 @@ def main(argv: list[str] | None = None) -> int:
         load_after,
         time.perf_counter() - began,
     )
-    output = args.output or (
-        workdir / "smoke.md" if args.smoke else ROOT / "BENCHMARKS.md"
-    )
+    output = args.output or _default_output(args)
     output.write_text(report)
+    saved.write_text(
+        json.dumps(
+            {
+                "argv": argv,
+                "info": info,
+                "described": described,
+                "outcomes": [dataclasses.asdict(o) for o in outcomes],
+                "load": [load_before, load_after],
+                "seconds": time.perf_counter() - began,
+                "commit": _commit(),
+                "at": dt.datetime.now(dt.UTC).isoformat(),
+            }
+        )
+    )
     print(f"\nWrote {output}")
     if failures:
         print(f"FAILED scenarios: {', '.join(failures)}")
         return 1
+    return 0
+
+
+def _default_output(args) -> Path:
+    from bench import database
+
+    return args.output or (
+        database.VAR / "smoke.md" if args.smoke else ROOT / "BENCHMARKS.md"
+    )
+
+
+def _report_again(args, saved: Path) -> int:
+    from bench.harness import Outcome, Row
+
+    if not saved.exists():
+        print(f"No results to report from ({saved}): run the benchmarks first.")
+        return 2
+    data = json.loads(saved.read_text())
+    outcomes = []
+    for item in data["outcomes"]:
+        rows = [Row(**row) for row in item.pop("rows")]
+        outcomes.append(Outcome(**item, rows=rows))
+    run_args = _arguments(data["argv"])
+    report = _report(
+        run_args,
+        data["argv"],
+        data["info"],
+        data["described"],
+        outcomes,
+        *data["load"],
+        data["seconds"],
+        commit=data["commit"],
+        at=dt.datetime.fromisoformat(data["at"]),
+    )
+    output = _default_output(args)
+    output.write_text(report)
+    print(f"Wrote {output} from {saved}")
     return 0
 
 
@@ -130,7 +191,19 @@ def _commit() -> str:
         return "unknown"
 
 
-def _report(args, argv, info, described, outcomes, load_before, load_after, seconds):
+def _report(
+    args,
+    argv,
+    info,
+    described,
+    outcomes,
+    load_before,
+    load_after,
+    seconds,
+    *,
+    commit=None,
+    at=None,
+):
     from bench.harness import outcome_markdown
 
     pg = info["postgres"]
@@ -146,7 +219,8 @@ def _report(args, argv, info, described, outcomes, load_before, load_after, seco
         "interleaved A B A B … after a warm-up round; medians (and p95/p99 where "
         "latency matters) over the rounds; ratio = portal / baseline.",
         "",
-        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC at commit `{_commit()}`, "
+        f"Run {at or dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC at commit "
+        f"`{commit or _commit()}`, "
         f"{seconds / 60:.0f} min in all"
         + (" (smoke sizes: nothing judged)." if args.smoke else "."),
         "",
