@@ -177,8 +177,8 @@ def run(context) -> Outcome:
     outcome.notes.append(
         "Per e-mail the worker claims the row (SELECT … FOR UPDATE SKIP LOCKED, "
         "lease, attempt row), renders the template, sends over a new SMTP "
-        "connection and records the outcome: three transactions and one SMTP "
-        "session; the smtplib loop does only the SMTP session."
+        "connection and records the outcome: two committed transactions and one "
+        "SMTP session; the smtplib loop does only the SMTP session."
     )
     outcome.seconds = time.perf_counter() - started
     return outcome
