@@ -4,6 +4,7 @@ a long load shows progress and an interruption keeps what was loaded."""
 
 import io
 import json
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -38,7 +39,7 @@ class BulkLoader:
     """Append rows of ``columns`` to ``table``; call ``close()`` (or use ``with``)
     to flush the last batch. ``on_batch(n)`` is called after each committed
     batch with its row count (for progress bars). Values: ``None``, ``bool``,
-    ``int``, ``str``, aware ``datetime``, ``dict``/``list`` (JSON columns).
+    ``int``, ``str``, ``UUID``, aware ``datetime``, ``dict``/``list`` (JSON).
 
     Raises the driver's errors (e.g. ``IntegrityError`` for a duplicate key);
     batches committed before the error stay.
@@ -113,6 +114,8 @@ class BulkLoader:
         def adapt(value: Any) -> Any:
             if isinstance(value, datetime):
                 return ops.adapt_datetimefield_value(value)
+            if isinstance(value, uuid.UUID):
+                return value.hex  # as Django stores UUIDField on SQLite
             if isinstance(value, (dict, list)):
                 return json.dumps(value, ensure_ascii=False)
             return value
