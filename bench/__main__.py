@@ -38,7 +38,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--output",
         type=Path,
         default=None,
-        help="Report file (default BENCHMARKS.md; smoke: var/bench/smoke.md).",
+        help="Report file (default BENCHMARKS.md; --smoke: var/bench/smoke.md; "
+        "--only: var/bench/only.md).",
     )
     args = parser.parse_args(argv)
     if args.smoke:
@@ -53,7 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     from bench import database
 
-    saved = database.VAR / ("results-smoke.json" if args.smoke else "results.json")
+    saved = database.VAR / (
+        "results-only.json"
+        if args.only
+        else "results-smoke.json"
+        if args.smoke
+        else "results.json"
+    )
     if args.report_only:
         return _report_again(args, saved)
 
@@ -144,9 +151,11 @@ def main(argv: list[str] | None = None) -> int:
 def _default_output(args) -> Path:
     from bench import database
 
-    return args.output or (
-        database.VAR / "smoke.md" if args.smoke else ROOT / "BENCHMARKS.md"
-    )
+    if args.output:
+        return args.output
+    if args.only:  # a partial run never replaces the full report
+        return database.VAR / "only.md"
+    return database.VAR / "smoke.md" if args.smoke else ROOT / "BENCHMARKS.md"
 
 
 def _report_again(args, saved: Path) -> int:

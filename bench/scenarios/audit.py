@@ -183,6 +183,7 @@ def _raw_verify(raw) -> tuple[int, float]:
     started = time.perf_counter()
     checked, after, prev = 0, 0, "0" * 64
     with raw.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")  # as the portal
         while True:
             cursor.execute(_verify_sql(), [after, 10_000])
             rows = cursor.fetchall()
