@@ -90,6 +90,8 @@ def _wrk(url: str, seconds: int, connections: int) -> dict:
             "--duration",
             f"{seconds}s",
             "--latency",
+            "--timeout",
+            "10s",  # a slow page under load is counted, not dropped
             url,
         ],
         capture_output=True,
