@@ -188,7 +188,7 @@ def run(context) -> Outcome:
     started = time.perf_counter()
     cores = os.cpu_count() or 1
     workers = 2 * cores + 1
-    seconds = 2 if context.smoke else 5
+    seconds = 1 if context.smoke else 5
     connections = 2 * workers
     load = _wrk if shutil.which("wrk") else _python_load
     tool = "wrk" if load is _wrk else "the Python client (wrk not installed)"
