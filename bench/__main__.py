@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     database.ensure_exists(url)
+    commit = _commit()  # the code measured, before anyone commits more
 
     import django
 
@@ -124,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         load_before,
         load_after,
         time.perf_counter() - began,
+        commit=commit,
     )
     output = args.output or _default_output(args)
     output.write_text(report)
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 "outcomes": [dataclasses.asdict(o) for o in outcomes],
                 "load": [load_before, load_after],
                 "seconds": time.perf_counter() - began,
-                "commit": _commit(),
+                "commit": commit,
                 "at": dt.datetime.now(dt.UTC).isoformat(),
             }
         )
