@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PTSP_PORT ?= 8000
 export PTSP_PORT
 
-.PHONY: help run test lint fmt messages check setup setup-dev node clean lock bench
+.PHONY: help run test lint fmt messages check setup setup-dev node clean lock bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,8 +60,12 @@ fmt: setup-dev ## Format and autofix with ruff
 messages: setup ## Extract translatable strings into locale/{id,en}
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 
-bench: setup ## Micro-benchmarks without Django (deadline computations per second)
-	$(PY) bench/worktime_bench.py
+BENCH_AUDIT ?= 1000000
+bench: setup-dev messages-compile ## Benchmarks vs raw baselines; writes BENCHMARKS.md (PostgreSQL, Redis)
+	$(PY) -m bench --audit $(BENCH_AUDIT) $(BENCH_ARGS)
+
+bench-smoke: setup-dev messages-compile ## Every benchmark at tiny sizes, nothing judged (CI)
+	$(PY) -m bench --smoke $(BENCH_ARGS)
 
 check: setup ## Fail if models changed without a migration
 	$(PY) manage.py makemigrations --check --dry-run

@@ -108,7 +108,11 @@ class AuditEntry(AppendOnlyModel):
             models.Index(
                 fields=["object_type", "object_id", "id"], name="audit_by_object"
             ),
-            models.Index(fields=["actor_label", "id"], name="audit_by_actor"),
+            # An actor's entries in a time range, newest first: reads only the
+            # range (audit.selectors.audit_entries_by_actor), not the history.
+            models.Index(
+                fields=["actor_label", "occurred_at", "id"], name="audit_by_actor_time"
+            ),
             # The sealer's cursor: (txid, id) after the last sealed entry.
             models.Index(fields=["txid", "id"], name="audit_seal_cursor"),
         ]

@@ -1,9 +1,10 @@
 """Deadline computations per second of ``sla.worktime`` (issue 9 asks for 100,000).
 
-Runs without Django: ``python bench/worktime_bench.py`` from the project root, or
-``make bench``. Typical SLAs (5 working days, 10 working hours, 3 working days with a
-pause) from starts spread over 2026 on the city calendar with its 2026 holidays and a
-Ramadan override. Each case runs ROUNDS rounds; the best round is the rate with the
+Runs without Django: ``python bench/worktime_bench.py`` from the project root;
+``make bench`` runs it as part of scenario 3 (``bench.scenarios.sla``). Typical
+SLAs (5 working days, 10 working hours, 3 working days with a pause) from starts
+spread over 2026 on the city calendar with its 2026 holidays and a Ramadan
+override. Each case runs ROUNDS rounds; the best round is the rate with the
 least interference from other processes (as ``timeit`` advises), the median shows
 the spread. Prints one line per case; asserts nothing about speed.
 """
@@ -35,7 +36,9 @@ RAMADAN = ScheduleOverride(
 ROUNDS = 7
 
 
-def main(n: int = 50_000) -> None:
+def measure(n: int = 50_000, rounds: int = ROUNDS) -> dict[str, list[float]]:
+    """Computations per second of each case, one rate per round (``rounds`` of
+    ``n`` computations each), in case order."""
     calendar = WorkingCalendar(
         overrides=[RAMADAN], closed_dates=HOLIDAYS_2026, confirmed_through=2026
     )
@@ -61,15 +64,22 @@ def main(n: int = 50_000) -> None:
     }
     calendar.add_working_days(origin, 400)  # build the tables outside the timing
     loop = range(n)
-    heading = f"per second ({ROUNDS} rounds of {n:,})"
-    print(f"{heading:36} {'best':>10} {'median':>10}")
+    out: dict[str, list[float]] = {}
     for name, compute in cases.items():
         rates = []
-        for _ in range(ROUNDS):
+        for _ in range(rounds):
             began = clock.perf_counter()
             for i in loop:
                 compute(i)
             rates.append(n / (clock.perf_counter() - began))
+        out[name] = rates
+    return out
+
+
+def main(n: int = 50_000) -> None:
+    heading = f"per second ({ROUNDS} rounds of {n:,})"
+    print(f"{heading:36} {'best':>10} {'median':>10}")
+    for name, rates in measure(n).items():
         print(f"{name:36} {max(rates):>10,.0f} {statistics.median(rates):>10,.0f}")
 
 

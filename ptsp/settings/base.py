@@ -373,6 +373,10 @@ AUDIT_SIGNING_KEY_FILE = ""
 # Public keys (base64) of earlier signing keys, still trusted after a rotation.
 AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
 
+# `manage.py generate_data` (benchmarks) writes fake audit entries that can never
+# be removed: only dev, test and the benchmark settings turn it on.
+DATA_GENERATOR_ENABLED = False
+
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")

@@ -33,3 +33,6 @@ AUDIT_SIGNING_KEY_FILE = VAR_DIR / "audit-signing-key.pem"
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# `manage.py generate_data` may fill this database with fake data.
+DATA_GENERATOR_ENABLED = True

@@ -52,3 +52,5 @@ if not REDIS_URL:
 # Tests call task functions directly; nothing may reach a broker by accident.
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+DATA_GENERATOR_ENABLED = True

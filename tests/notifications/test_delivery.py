@@ -114,7 +114,7 @@ def test_a_5xx_refusal_is_permanent(make_user, smtp_mailer):
 def test_unreachable_server_retries_with_exponential_backoff_and_a_cap(
     make_user, settings
 ):
-    from tests.notifications.conftest import free_port
+    from tests.support.smtp import free_port
 
     settings.MAILERS = {
         "default": {

@@ -1,0 +1,49 @@
+"""The scenarios, in the order of the report. Each is ``run(context) -> Outcome``.
+
+Issue 17 numbers them; the ones whose features do not exist yet (1 submission,
+2 officer queue, 4 queue call-next, 8 PDFs, the SLA sweep of 3) join this list
+when those features land: write ``bench/scenarios/<name>.py`` with a ``run`` and
+add it to ``SCENARIOS``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.harness import Outcome
+
+
+@dataclass
+class Context:
+    """What every scenario gets. ``smoke``: tiny sizes, nothing judged.
+    ``audit`` is the dataset's number of audit entries; ``port`` the loopback
+    port for servers the scenario starts; ``workdir`` is for logs."""
+
+    smoke: bool
+    rounds: int
+    audit: int
+    port: int
+    workdir: Path
+    database_url: str
+    redis_url: str
+
+    def log(self, text: str) -> None:
+        print(text, flush=True)
+
+
+def _scenarios() -> dict[str, Callable[[Context], Outcome]]:
+    from . import audit, notifications, pages, sla
+
+    return {
+        "sla": sla.run,
+        "audit-queries": audit.run_queries,
+        "audit-verify": audit.run_verification,
+        "audit-write": audit.run_write,
+        "pages": pages.run,
+        "notifications": notifications.run,
+    }
+
+
+def scenarios() -> dict[str, Callable[[Context], Outcome]]:
+    """``{name: run}`` in report order."""
+    return _scenarios()
