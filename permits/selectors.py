@@ -1,10 +1,14 @@
 """Reads of applications, always scoped to the user."""
 
+import dataclasses
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
+from accounts.models import Officer
 from accounts.selectors import officers_acting_as
 
-from .choices import StepStatus
+from .choices import ApplicationStatus, StepStatus
 from .models import Application, ApplicationDocument, ApplicationStep, StatusChange
 
 
@@ -40,10 +44,16 @@ def application_lock(*, pk: int) -> Application:
     return Application.objects.select_for_update().get(pk=pk)
 
 
-def steps_active_for(user) -> QuerySet[ApplicationStep]:
-    """Active steps ``user`` may act on: their agency and role, or those of an
-    officer whose tasks they hold (the officer's work list)."""
-    officers = officers_acting_as(user)
+def steps_active_for(
+    user, *, at: dt.datetime | None = None
+) -> QuerySet[ApplicationStep]:
+    """Active steps ``user`` may act on at ``at`` (default now): their agency and
+    role, or those of an officer whose tasks they hold then (the officer's work
+    list). A colleague's tasks appear only during the leave (``Delegation``)."""
+    return _active_steps_of(officers_acting_as(user, at=at))
+
+
+def _active_steps_of(officers: list[Officer]) -> QuerySet[ApplicationStep]:
     condition = Q(pk__in=[])
     for officer in officers:
         if officer.agency_id:
@@ -53,6 +63,68 @@ def steps_active_for(user) -> QuerySet[ApplicationStep]:
         .select_related("application", "application__service", "agency")
         .order_by("application__submitted_at", "order", "pk")
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkItem:
+    """A row of the work list: the step, and the absent officer it is held for
+    (``None`` when the step is the user's own work)."""
+
+    step: ApplicationStep
+    delegated_from: Officer | None
+
+
+def work_list_for(user, *, at: dt.datetime | None = None) -> list[WorkItem]:
+    """``steps_active_for(user, at=at)`` with each step marked as delegated when
+    only a delegator's agency and role match it (not the user's own), so the
+    substitute sees whose work it is."""
+    officers = officers_acting_as(user, at=at)
+    own = officers[0] if officers else None
+    items = []
+    for step in _active_steps_of(officers):
+        mine = own is not None and (own.agency_id, own.role) == (
+            step.agency_id,
+            step.role,
+        )
+        source = None
+        if not mine:
+            source = next(
+                (
+                    o
+                    for o in officers[1:]
+                    if (o.agency_id, o.role) == (step.agency_id, step.role)
+                ),
+                None,
+            )
+        items.append(WorkItem(step=step, delegated_from=source))
+    return items
+
+
+@dataclasses.dataclass(frozen=True)
+class NextStep:
+    """What happens next to an application, for the citizen's timeline:
+    ``waiting_for_applicant`` when the applicant must act (a revision), else
+    the active ``steps`` (several when parallel) with the agency that acts.
+    Both empty/false once the application is decided, withdrawn or lapsed."""
+
+    waiting_for_applicant: bool = False
+    steps: tuple[ApplicationStep, ...] = ()
+
+
+def what_next(application: Application | None) -> NextStep:
+    """The next step of ``application`` in plain terms (see ``NextStep``); one
+    query for the active steps, none for a finished application."""
+    status = application.status if application else None
+    if status == ApplicationStatus.WAITING_FOR_APPLICANT:
+        return NextStep(waiting_for_applicant=True)
+    if status not in (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_PROGRESS,
+        ApplicationStatus.APPROVED,
+    ):
+        return NextStep()
+    steps = application.steps.filter(status=StepStatus.ACTIVE).select_related("agency")
+    return NextStep(steps=tuple(steps.order_by("order", "pk")))
 
 
 def application_timeline(application: Application) -> QuerySet[StatusChange]:

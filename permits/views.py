@@ -32,7 +32,8 @@ from .selectors import (
     application_qs_visible_to,
     application_timeline,
     applications_of,
-    steps_active_for,
+    what_next,
+    work_list_for,
 )
 from .workflow import WITHDRAWABLE
 
@@ -215,6 +216,7 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
             "application": application,
             "is_applicant": is_applicant,
             "timeline": application_timeline(application),
+            "next_step": what_next(application),
             "steps": application.steps.select_related("agency").order_by("order"),
             "links": application.document_links.select_related("document"),
             "can_withdraw": is_applicant and application.status in WITHDRAWABLE,
@@ -333,8 +335,9 @@ def document_download(request: HttpRequest, uuid, document_uuid) -> FileResponse
 def work_list(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, "application.work", None):
         raise PermissionDenied
-    steps = steps_active_for(request.user)
-    return render(request, "permits/work_list.html", {"steps": steps})
+    return render(
+        request, "permits/work_list.html", {"items": work_list_for(request.user)}
+    )
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -355,6 +358,7 @@ def track(request: HttpRequest) -> HttpResponse:
             "form": form,
             "application": application,
             "timeline": application_timeline(application) if application else [],
+            "next_step": what_next(application),
             "now": timezone.now(),
         },
     )

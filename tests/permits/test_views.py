@@ -138,3 +138,42 @@ def test_tracking_shows_status_not_personal_data(licence, citizen, client):
     assert VALID_FORM["full_name"] not in text
     wrong = client.get(url, {"reference": application.reference, "code": "X"})
     assert "Tidak ada permohonan dengan" in wrong.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("id", "Berikutnya:</strong>\n“Tahap 1” oleh DPMPTSP."),
+        ("en", "Next:</strong>\n“Tahap 1” by DPMPTSP."),
+    ],
+)
+def test_timeline_says_which_step_and_agency_is_next(
+    submitted, citizen, login, lang, expected
+):
+    c = login(citizen)
+    c.cookies["django_language"] = lang
+    page = c.get(reverse("permits:detail", args=[submitted.uuid])).content.decode()
+    assert expected in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("id", "menunggu Anda"), ("en", "waiting for you")],
+)
+def test_timeline_says_when_the_applicant_must_act(
+    submitted, citizen, front_office, login, lang, expected
+):
+    from permits.services import application_request_revision
+
+    application_request_revision(
+        application=submitted,
+        step=active_step(submitted),
+        user=front_office.user,
+        seen_version=submitted.version,
+        note="Foto buram.",
+    )
+    c = login(citizen)
+    c.cookies["django_language"] = lang
+    page = c.get(reverse("permits:detail", args=[submitted.uuid])).content.decode()
+    assert 'data-testid="next-step"' in page
+    assert expected in page
