@@ -82,8 +82,8 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     # Changes are recorded by AuditedModelAdmin with a required reason; personal
-    # fields (NIK, e-mail, phone, password) as references only.
-    audit_personal_fields = ("nik", "email", "phone", "password")
+    # fields (NIK, e-mail, phone, password, name) as references only.
+    audit_personal_fields = ("nik", "email", "phone", "password", "full_name")
     change_password_form = AuditedPasswordChangeForm
     change_user_password_template = "admin/audit/change_password.html"  # noqa: S105
 

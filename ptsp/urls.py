@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("queueing.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("auditor.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
@@ -40,6 +41,8 @@ urlpatterns = [
     path("permohonan/", include("permits.urls")),
     path("antrian/", include("queueing.urls")),
     path("audit/", include("audit.urls")),
+    path("auditor/", include("auditor.urls")),
+    path("privasi/", include("privacy.urls")),
     path("notifikasi/", include("notifications.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "api"))),
