@@ -141,6 +141,22 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     search_fields = ("username", "full_name", "email")
     actions = ["reset_two_factor"]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        person = getattr(response, "context_data", {}) or {}
+        person = person.get("original")
+        if (
+            request.method == "GET"
+            and person is not None
+            and person.nik
+            and user_can(request.user, "account.view_nik", person)
+        ):
+            from privacy.access import record_access
+            from privacy.choices import AccessKind
+
+            record_access(request, subject=person, kind=AccessKind.NIK)
+        return response
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or user_can(request.user, "account.view_nik", obj):

@@ -1,16 +1,24 @@
 """The workflow fixtures of tests/permits (agencies, a licence, officers,
 citizens, a submitted application), plus an auditor."""
 
-from django.contrib.auth.models import Group
-
 import pytest
 
+from accounts.choices import StaffRole
+from accounts.models import User
+from accounts.roles import roles_sync
+from accounts.services import staff_create
 from tests.permits.conftest import *  # noqa: F403  (fixtures)
-from tests.permits.conftest import make_user
 
 
 @pytest.fixture
 def auditor_user(db):
-    user = make_user("auditor1")
-    user.groups.add(Group.objects.get_or_create(name="auditor")[0])
-    return user
+    """An auditor made as an admin would (group with every view permission)."""
+    roles_sync()
+    user = staff_create(
+        username="auditor1",
+        full_name="Yuni Auditor",
+        email="auditor1@tangerangkota.example",
+        role=StaffRole.AUDITOR,
+        invite=False,
+    )
+    return User.objects.get(pk=user.pk)
