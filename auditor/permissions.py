@@ -10,6 +10,7 @@ AUDITOR_WRITE_ALLOWED = frozenset(
     {
         "accounts:login",
         "accounts:logout",
+        "admin:logout",
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",
         "accounts:password_change",
