@@ -39,7 +39,7 @@ def _log_in(page, base, username, next_url):
 
 
 def test_auditor_traces_an_application_and_the_citizen_sees_who_opened_it(
-    live_server, page, assert_page_ok, settings, tmp_path
+    live_server, page, assert_page_ok, capture, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     with audit_actor(system="system:test"):
@@ -90,6 +90,7 @@ def test_auditor_traces_an_application_and_the_citizen_sees_who_opened_it(
     expect(entries).to_contain_text("application.submitted")
     expect(entries).to_contain_text(f"permits.application:{application.pk}")
     assert_page_ok(page)
+    capture(page, "auditor-trail", desktop=True)
 
     # ... exports the same filter as CSV ...
     with page.expect_download() as download:
@@ -114,6 +115,7 @@ def test_auditor_traces_an_application_and_the_citizen_sees_who_opened_it(
         "Rantai terverifikasi: utuh"
     )
     assert_page_ok(page)
+    capture(page, "auditor-integrity", desktop=True)
 
     # The citizen sees that DPMPTSP opened their documents, not who.
     _log_in(page, base, "dokter", "/akun/")
@@ -123,3 +125,4 @@ def test_auditor_traces_an_application_and_the_citizen_sees_who_opened_it(
     expect(accesses).to_contain_text("Unduhan berkas")
     expect(accesses).to_contain_text(application.reference)
     assert_page_ok(page)
+    capture(page, "privacy-accesses")
