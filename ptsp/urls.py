@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("audit.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("auditor.api.urls")),
+    path("", include("privacy.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
