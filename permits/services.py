@@ -33,6 +33,7 @@ from agencies.models import Service
 from audit.services import audit_record
 from notifications.services import notify
 from ptsp.exceptions import ApplicationError, InvalidTransition, StaleVersion
+from sla.services import sla_sync
 
 from .choices import ApplicationStatus, StepAction, StepStatus
 from .forms_schema import effective_schema
@@ -113,6 +114,7 @@ def _transition(
     )
     if notify_event:
         _notify(application, notify_event, notify_context or {})
+    sla_sync(application, actor=actor, reason=reason)  # clock and deadlines
     return change
 
 
@@ -416,6 +418,7 @@ def _advance(application: Application, *, actor) -> None:
     group; applicant steps wait for the applicant; when none is left, the
     application is decided (approved) and issued or completed."""
     if application.steps.filter(status=StepStatus.ACTIVE).exists():
+        sla_sync(application, actor=actor)  # a parallel step finished
         return
     now = timezone.now()
     group = _next_group(application)
@@ -443,6 +446,8 @@ def _advance(application: Application, *, actor) -> None:
             step=group[0],
             reason=group[0].name,
         )
+    else:
+        sla_sync(application, actor=actor)  # the new steps' ledger segments
 
 
 def _finish(application: Application, *, actor) -> None:

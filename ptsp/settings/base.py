@@ -213,6 +213,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "permits.tasks.applications_lapse_overdue_task",
         "schedule": crontab(minute="*/5"),
     },
+    # SLA warnings and breaches that came due (indexed next_check_at): every
+    # minute. https://crontab.guru/#*_*_*_*_*
+    "sla-sweep": {
+        "task": "sla.tasks.sla_sweep_task",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Notifications (outbox) -------------------------------------------------------
