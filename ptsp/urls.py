@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("queueing.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("sla.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]

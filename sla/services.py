@@ -909,3 +909,101 @@ def sla_extension_decide(
         timer.save(update_fields=["extension_days"])
         sla_sync(application, actor=user)
     return extension
+
+
+# --- Questions: when would it be due, which deadlines does a change move -------------
+
+
+@dataclass(frozen=True)
+class DueAnswer:
+    """``sla_due_for``'s answer: instants aware UTC, working time as timedelta."""
+
+    service: object
+    submitted_at: dt.datetime
+    clock_starts_at: dt.datetime
+    due_at: dt.datetime
+    value: int
+    unit: str
+    provisional: bool
+    calendar: Calendar | None
+
+
+def sla_due_for(*, service, at: dt.datetime) -> DueAnswer:
+    """If an application for ``service`` (its current version) were submitted at
+    ``at`` with no pause, when would it be due? Raises ``ApplicationError`` for a
+    service without a version, ``ValueError`` for a naive ``at``."""
+    version = service.current_version
+    if version is None:
+        raise ApplicationError(_("This service has no published version."))
+    calendar_row = service_calendar(service)
+    calendar = working_calendar(calendar_row)
+    kwargs = (
+        {"days": version.sla_value}
+        if version.sla_unit == SlaUnit.WORKING_DAYS
+        else {"hours": version.sla_value}
+    )
+    result = calendar.deadline(at, **kwargs)
+    return DueAnswer(
+        service=service,
+        submitted_at=at,
+        clock_starts_at=calendar.clock_start(at),
+        due_at=result.due_at,
+        value=version.sla_value,
+        unit=version.sla_unit,
+        provisional=result.provisional,
+        calendar=calendar_row,
+    )
+
+
+@dataclass(frozen=True)
+class MovedDeadline:
+    timer: SlaTimer
+    before: dt.datetime | None
+    after: dt.datetime | None
+
+
+def sla_preview_closure(
+    *,
+    close: dict[dt.date, bool] | None = None,
+    reopen: Iterable[dt.date] = (),
+    limit: int = 500,
+) -> list[MovedDeadline]:
+    """Which open deadlines would move if the WIB dates in ``close`` (``{date:
+    provisional}``) became holidays and those in ``reopen`` stopped being ones,
+    before anything is saved (the admin's preview). Reads only timers whose
+    window can contain a changed date; at most ``limit`` rows, earliest first."""
+    from .calendars import build_working_calendar
+
+    close = close or {}
+    reopen = frozenset(reopen)
+    days = sorted(set(close) | reopen)
+    if not days:
+        return []
+    wib = dt.timezone(dt.timedelta(hours=7))
+    first = dt.datetime.combine(days[0], dt.time(0), tzinfo=wib)
+    last = dt.datetime.combine(days[-1], dt.time(0), tzinfo=wib) + dt.timedelta(days=1)
+    timers = list(
+        SlaTimer.objects.filter(
+            state__in=[TimerState.RUNNING, TimerState.PAUSED, TimerState.BREACHED],
+            started_at__lt=last,
+        )
+        .filter(Q(due_at__isnull=True) | Q(due_at__gte=first))
+        .select_related("calendar", "application", "step")
+        .order_by("due_at", "pk")[: limit * 4]
+    )
+    pauses = _pauses_of({t.application_id for t in timers})
+    changed: dict[int | None, WorkingCalendar] = {}
+    moved = []
+    for timer in timers:
+        if timer.calendar_id not in changed:
+            changed[timer.calendar_id] = build_working_calendar(
+                timer.calendar, extra_closed=close, removed_closed=reopen
+            )
+        after = timer_deadline(
+            timer, changed[timer.calendar_id], pauses[timer.application_id]
+        )
+        if after.due_at != timer.due_at:
+            moved.append(MovedDeadline(timer, timer.due_at, after.due_at))
+        if len(moved) >= limit:
+            break
+    return moved

@@ -28,11 +28,17 @@ from agencies.models import (
 )
 from audit.context import audit_actor
 from permits.services import application_create_draft, application_submit
-from tests.permits.conftest import VALID_FORM, make_officer, make_service, make_user
+from tests.permits.conftest import (
+    VALID_FORM,
+    login,
+    make_officer,
+    make_service,
+    make_user,
+)
 
 from .calendars import CUTI_BERSAMA_2026, NATIONAL_HOLIDAYS_2026, RAMADAN_2026
 
-__all__ = ["make_officer", "make_user"]
+__all__ = ["login", "make_officer", "make_user"]
 
 
 @pytest.fixture(autouse=True)
