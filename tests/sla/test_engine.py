@@ -395,3 +395,15 @@ def test_step_statuses_after_sync(licence, citizen):
     running = SlaSegment.objects.get(application=application, ended_at__isnull=True)
     assert running.step.status == StepStatus.ACTIVE
     assert running.agency.code == "DPMPTSP"
+
+
+def test_queue_selector_filters_on_sla_state(licence, citizen):
+    from permits.models import Application
+    from sla.selectors import with_sla_state
+
+    late = submit_at(licence, citizen, wib(2026, 8, 4, 8))
+    submit_at(licence, citizen, wib(2026, 8, 10, 8), key="k2")
+    sla_sweep(now=wib(2026, 8, 11, 15))
+    states = dict(with_sla_state(Application.objects).values_list("pk", "sla_state"))
+    assert states[late.pk] == TimerState.BREACHED
+    assert sorted(states.values()) == [TimerState.BREACHED, TimerState.RUNNING]
