@@ -12,9 +12,7 @@ def with_sla_state(queryset: QuerySet) -> QuerySet:
     ``TimerState`` value, ``None`` for drafts) and ``sla_provisional``; one
     subquery each, no extra round trip. Filter with
     ``.filter(sla_state="breached")``, sort on ``due_at``."""
-    timers = SlaTimer.objects.filter(
-        application_id=OuterRef("pk"), step__isnull=True
-    )
+    timers = SlaTimer.objects.filter(application_id=OuterRef("pk"), step__isnull=True)
     return queryset.annotate(
         sla_state=Subquery(timers.values("state")[:1]),
         sla_provisional=Subquery(timers.values("is_provisional")[:1]),
