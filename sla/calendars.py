@@ -41,7 +41,7 @@ from .worktime import DEFAULT_WEEKLY, ScheduleOverride, WorkingCalendar
 #: Years after the last confirmed one that take the package's estimates.
 ESTIMATED_YEARS = 2
 
-_cache: dict[tuple[int | None, str], WorkingCalendar] = {}
+_cache: dict[tuple[tuple[int, str] | None, str], WorkingCalendar] = {}
 _cache_lock = threading.Lock()
 
 _FINGERPRINT_SQL = """
@@ -84,7 +84,10 @@ def working_calendar(
     """The calculator for ``calendar`` (``None``: the city default hours), built
     from the current tables or taken from the per-process cache."""
     fingerprint = fingerprint or calendars_fingerprint()
-    key = (calendar.pk if calendar is not None else None, fingerprint)
+    key = (
+        (calendar.pk, calendar.kind) if calendar is not None else None,
+        fingerprint,
+    )
     cached = _cache.get(key)
     if cached is not None:
         return cached
