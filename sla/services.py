@@ -540,14 +540,28 @@ def sla_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> Sweep
 
 @transaction.atomic
 def _sweep_batch(now: dt.datetime, size: int, report: SweepReport) -> int:
+    due = Q(next_check_at__lte=now, state__in=[TimerState.RUNNING, TimerState.BREACHED])
+    candidates = list(
+        SlaTimer.objects.filter(due)
+        .order_by("next_check_at", "pk")
+        .values_list("application_id", flat=True)[:size]
+    )
+    if not candidates:
+        return 0
+    # Lock in the workflow's order (application, then its timers) so that a
+    # transition running now never deadlocks with the sweep; applications
+    # another sweep or a transition holds are left for the next run.
+    locked = list(
+        Application.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=candidates)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     timers = list(
-        SlaTimer.objects.select_for_update(skip_locked=True, of=("self",))
+        SlaTimer.objects.select_for_update(of=("self",))
         .select_related("calendar")
-        .filter(
-            next_check_at__lte=now,
-            state__in=[TimerState.RUNNING, TimerState.BREACHED],
-        )
-        .order_by("next_check_at", "pk")[:size]
+        .filter(due, application_id__in=locked)
+        .order_by("next_check_at", "pk")
     )
     if not timers:
         return 0
@@ -726,6 +740,13 @@ def sla_recompute(
 @transaction.atomic
 def _recompute_chunk(pks: list[int]) -> int:
     now = timezone.now()
+    # The workflow's lock order: applications first, then their timers.
+    list(
+        Application.objects.select_for_update()
+        .filter(pk__in=SlaTimer.objects.filter(pk__in=pks).values("application_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     timers = list(
         SlaTimer.objects.select_for_update(of=("self",))
         .select_related("calendar")
