@@ -620,7 +620,7 @@ def _sweep_batch(now: dt.datetime, size: int, report: SweepReport) -> int:
         ],
     )
     _mirror_many(timers)
-    _notify_fired(timers, fired, report)
+    _notify_fired(timers, fired, report, calendars, now)
     return len(timers)
 
 
@@ -635,7 +635,13 @@ def _officers(agency_id, roles: Iterable[str]) -> list:
     ]
 
 
-def _notify_fired(timers: list[SlaTimer], fired: set, report: SweepReport) -> None:
+def _notify_fired(
+    timers: list[SlaTimer],
+    fired: set,
+    report: SweepReport,
+    calendars: dict,
+    now: dt.datetime,
+) -> None:
     by_timer: dict[int, list[int]] = defaultdict(list)
     for timer_id, percent in fired:
         by_timer[timer_id].append(percent)
@@ -680,17 +686,19 @@ def _notify_fired(timers: list[SlaTimer], fired: set, report: SweepReport) -> No
             elif step is not None:
                 recipients += _officers(agency_id, [step.role])
             recipients += _officers(agency_id, [SUPERVISOR])
-            left = timer.remaining or dt.timedelta(0)
+            left = calendars[timer.calendar_id].remaining(now, timer.due_at)
+            left_hours = max(int(left.total_seconds() // 3600), 0)
             for user in {u.pk: u for u in recipients}.values():
                 notify(
                     event="sla.warning",
                     recipient=user,
-                    context=context
-                    | {"remaining_hours": _hours(timer, left, warnings[-1])},
+                    context=context | {"remaining_hours": left_hours},
                     dedupe_key=f"sla:{timer.pk}:{warnings[-1]}",
                 )
         if BREACH in percents:
             report.breaches += 1
+            late = calendars[timer.calendar_id].elapsed(timer.due_at, now)
+            overdue = int(late.total_seconds() // 3600)
             heads = _officers(agency_id, [AGENCY_HEAD]) or _officers(
                 timer.agency_id, [AGENCY_HEAD]
             )
@@ -698,15 +706,9 @@ def _notify_fired(timers: list[SlaTimer], fired: set, report: SweepReport) -> No
                 notify(
                     event="sla.breached",
                     recipient=user,
-                    context=context | {"overdue_hours": 0},
+                    context=context | {"overdue_hours": overdue},
                     dedupe_key=f"sla:{timer.pk}:{BREACH}:{timer.due_at.isoformat()}",
                 )
-
-
-def _hours(timer: SlaTimer, _left: dt.timedelta, percent: int) -> int:
-    """Whole working hours left at the threshold: the budget's unused share."""
-    budget = timer.budget or dt.timedelta(0)
-    return int((budget * (100 - percent) / 100).total_seconds() // 3600)
 
 
 # --- Recomputation after a calendar or holiday change -------------------------------
