@@ -213,6 +213,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "permits.tasks.applications_lapse_overdue_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Remind applicants as their revision deadline nears, once per deadline.
+    # https://crontab.guru/#*/15_*_*_*_*
+    "permits-remind-deadline": {
+        "task": "permits.tasks.applications_remind_deadline_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Notifications (outbox) -------------------------------------------------------
@@ -495,5 +501,7 @@ LOGGING = {
 PERMITS_MAX_UPLOAD_BYTES = env.int("PERMITS_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # Default applicant deadline for a revision, in calendar days.
 PERMITS_REVISION_DAYS = env.int("PERMITS_REVISION_DAYS", default=14)
+# The applicant is reminded once this many calendar hours before that deadline.
+PERMITS_DEADLINE_REMINDER_HOURS = env.int("PERMITS_DEADLINE_REMINDER_HOURS", default=48)
 # Period to object to a rejection, in calendar days from the decision.
 PERMITS_OBJECTION_DAYS = env.int("PERMITS_OBJECTION_DAYS", default=14)
