@@ -9,8 +9,7 @@ from accounts.choices import OfficerRole
 from agencies.choices import StepKind
 from audit.context import audit_actor
 from permits.services import application_create_draft, document_upload
-from tests.permits.conftest import make_service, make_user
-from tests.permits.conftest import dinkes, dpmptsp  # noqa: F401  (fixtures)
+from tests.permits.conftest import dinkes, dpmptsp, make_service, make_user  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
