@@ -28,18 +28,21 @@ ADMIN = StaffRole.ADMIN.value
 ROLE_GROUPS: tuple[str, ...] = tuple(StaffRole.values)
 
 #: ``app_label.codename`` permissions of this app held by each group.
+_QUEUE_DESK = ("queueing.operate_counter", "queueing.issue_reception_ticket")
+_QUEUE_HEAD = ("queueing.view_queue_statistics", "queueing.issue_reception_ticket")
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    FRONT_OFFICE: ("accounts.view_nik",),
+    FRONT_OFFICE: ("accounts.view_nik", *_QUEUE_DESK),
     VERIFIER: ("accounts.view_nik",),
     TECHNICAL_REVIEWER: (),
     APPROVER: ("accounts.view_nik", "permits.decide_application"),
-    SUPERVISOR: ("accounts.manage_delegations",),
+    SUPERVISOR: ("accounts.manage_delegations", *_QUEUE_HEAD),
     AGENCY_HEAD: (
         "accounts.manage_delegations",
         "accounts.view_nik",
         "permits.decide_application",
     ),
-    OFFICE_HEAD: ("accounts.manage_delegations", "accounts.view_nik"),
+    OFFICE_HEAD: ("accounts.manage_delegations", "accounts.view_nik", *_QUEUE_HEAD),
     AUDITOR: ("accounts.view_all_agencies",),
     ADMIN: ("accounts.manage_staff", "accounts.view_nik"),
 }

@@ -190,3 +190,24 @@ def test_office_list_links(client, office, group_a):
     page = client.get("/antrian/", headers=EN)
     assert f"/antrian/{office.code}/kios/" in page.text
     assert f"/antrian/{office.code}/papan/" in page.text
+
+
+def test_office_head_reads_statistics_by_role(client, django_user_model, office):
+    """One staff identity: the office head's officer profile (role group
+    ``office_head``) opens the statistics without a supervisor row; the head of
+    another office does not."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Officer
+    from tests.queueing.factories import OfficeFactory
+
+    def head_of(place, username):
+        user = django_user_model.objects.create_user(username=username)
+        Officer.objects.create(user=user, office=place, role="office_head")
+        user.groups.add(Group.objects.get(name="office_head"))
+        return user
+
+    client.force_login(head_of(office, "kepala"))
+    assert client.get(f"/antrian/{office.code}/statistik/").status_code == 200
+    client.force_login(head_of(OfficeFactory(), "kepala-lain"))
+    assert client.get(f"/antrian/{office.code}/statistik/").status_code == 404
