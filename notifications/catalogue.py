@@ -454,6 +454,30 @@ APPOINTMENT_REMINDER = _event(
     ),
 )
 
+APPOINTMENT_INVITATION = _event(
+    "appointment.invitation",
+    _("Invitation to book a visit"),
+    {
+        **_APPLICATION,
+        "office": "Mal Pelayanan Publik",
+        "note": "Bawa dokumen asli untuk diperiksa.",
+        "booking_url": "https://ptsp.tangerangkota.go.id/antrian/mpp/janji-temu/"
+        "?service=pbg&permohonan=PTSP-2026-000123",
+    },
+    id=(
+        "Silakan datang untuk permohonan {{ reference }}",
+        "Petugas mengundang Anda datang ke {{ office }} untuk permohonan "
+        "{{ reference }} ({{ service }}).{% if note %}\n{{ note }}{% endif %}\n"
+        "Pilih waktu kunjungan di:\n{{ booking_url }}",
+    ),
+    en=(
+        "Please visit us about application {{ reference }}",
+        "An officer invites you to come to {{ office }} about application "
+        "{{ reference }} ({{ service }}).{% if note %}\n{{ note }}{% endif %}\n"
+        "Choose a time for your visit at:\n{{ booking_url }}",
+    ),
+)
+
 # --- Permits ----------------------------------------------------------------------
 
 PERMIT_RENEWAL_REMINDER = _event(
