@@ -459,7 +459,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "TITLE": "PTSP Kota Tangerang API",
     "DESCRIPTION": (
-        "Katalog layanan, permohonan, antrian. Semua waktu dalam UTC (ISO 8601)."
+        "Katalog layanan, permohonan, antrean. Semua waktu dalam UTC (ISO 8601)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
