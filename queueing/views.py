@@ -27,6 +27,7 @@ import segno
 from agencies.models import Office, Service
 from agencies.selectors import service_qs_public
 from permits.selectors import application_qs_visible_to, applications_of
+from ptsp.db_router import reads_from_replica
 from ptsp.exceptions import ApplicationError
 
 from . import services
@@ -341,8 +342,10 @@ def counter_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def statistics(request: HttpRequest, office: str) -> HttpResponse:
-    """The office head's statistics for a period (default: the last 28 days)."""
+    """The office head's statistics for a period (default: the last 28 days);
+    read from the replica when one is configured (``ptsp.db_router``)."""
     office_obj = get_object_or_404(offices_supervised_by(request.user), code=office)
     today = local_date(office_obj, timezone.now())
     try:
