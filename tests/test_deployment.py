@@ -119,7 +119,8 @@ def test_compose_has_a_streaming_read_replica(compose):
     assert replica["depends_on"]["db"]["condition"] == "service_healthy"
     assert "pg_is_in_recovery" in " ".join(replica["healthcheck"]["test"])
     script = (ROOT / "deploy" / "postgres" / "replica-entrypoint.sh").read_text()
-    assert "pg_basebackup -h db" in script and " -R " in script
+    assert "pg_basebackup -h db" in script
+    assert " -R " in script
     environment = compose["services"]["web"]["environment"]
     assert "@db-replica:5432/" in environment["DATABASE_REPLICA_URL"]
     assert "pgreplica" in compose["volumes"]

@@ -32,9 +32,10 @@ class Context:
 
 
 def _scenarios() -> dict[str, Callable[[Context], Outcome]]:
-    from . import audit, notifications, pages, queue, sla
+    from . import audit, notifications, pages, queue, sla, submission
 
     return {
+        "submission": submission.run,
         "sla": sla.run,
         "queue-call-next": queue.run,
         "audit-queries": audit.run_queries,
