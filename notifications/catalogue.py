@@ -97,7 +97,7 @@ ACCOUNT_OTP = _event(
     urgent=True,
     channel_texts={Channel.SMS: _OTP_SHORT, Channel.WHATSAPP: _OTP_SHORT},
     id=(
-        "Kode sekali pakai PTSP: {{ code }}",
+        "Kode sekali pakai PTSP",
         "Kode sekali pakai Anda adalah {{ code }}.\n\n"
         "Kode ini untuk " + _OTP_PURPOSE_ID + " dan berlaku "
         "{{ valid_minutes|default:10 }} menit. Jangan berikan kode ini "
@@ -105,7 +105,7 @@ ACCOUNT_OTP = _event(
         "Jika Anda tidak memintanya, abaikan pesan ini.",
     ),
     en=(
-        "PTSP one-time code: {{ code }}",
+        "PTSP one-time code",
         "Your one-time code is {{ code }}.\n\n"
         "It is for " + _OTP_PURPOSE_EN + " and is valid for "
         "{{ valid_minutes|default:10 }} minutes. Never give this code to "
@@ -131,6 +131,27 @@ ACCOUNT_VERIFICATION = _event(
         "Open this link to verify your account:\n{{ url }}\n\n"
         "The link is valid for {{ valid_hours }} hours. If you did not sign up, "
         "ignore this message.",
+    ),
+)
+
+ACCOUNT_NIK_REGISTRATION_ATTEMPT = _event(
+    "account.nik_registration_attempt",
+    _("New registration with your NIK"),
+    {"attempted_at": _at()},
+    channels=(Channel.EMAIL, Channel.IN_APP),
+    id=(
+        "Pendaftaran akun baru dengan NIK Anda",
+        'Pada {{ attempted_at|date:"' + _WHEN + '" }} WIB seseorang mendaftarkan '
+        "akun baru PTSP dengan NIK Anda. NIK Anda tetap terhubung hanya ke akun "
+        "ini.\n\nJika itu Anda, masuklah dengan akun ini atau atur ulang kata "
+        "sandi. Jika bukan, hubungi PTSP.",
+    ),
+    en=(
+        "New account registered with your NIK",
+        'On {{ attempted_at|date:"' + _WHEN + '" }} WIB someone registered a new '
+        "PTSP account with your NIK. Your NIK stays linked to this account only."
+        "\n\nIf it was you, log in with this account or reset your password. If "
+        "not, contact PTSP.",
     ),
 )
 
@@ -405,7 +426,7 @@ QUEUE_TICKET_CALLED = _event(
     urgent=True,
     id=(
         "Nomor {{ ticket_number }} dipanggil",
-        "Nomor antrian {{ ticket_number }} dipanggil ke {{ counter }}, {{ office }}.",
+        "Nomor antrean {{ ticket_number }} dipanggil ke {{ counter }}, {{ office }}.",
     ),
     en=(
         "Ticket {{ ticket_number }} is called",
@@ -451,6 +472,31 @@ APPOINTMENT_REMINDER = _event(
         "Your appointment for {{ service }} at {{ office }} is on "
         '{{ starts_at|date:"' + _WHEN + '" }} WIB. Show code {{ booking_code }} '
         "when you arrive.",
+    ),
+)
+
+APPOINTMENT_INVITATION = _event(
+    "appointment.invitation",
+    _("Invitation to book a visit"),
+    {
+        **_APPLICATION,
+        "office": "Mal Pelayanan Publik",
+        "note": "Bawa dokumen asli untuk diperiksa.",
+        "booking_url": "https://ptsp.tangerangkota.go.id/antrian/mpp/janji-temu/"
+        "?service=pbg&permohonan=PTSP-2026-000123",
+    },
+    id=(
+        "Silakan datang untuk permohonan {{ reference }}",
+        "Petugas mengundang Anda datang ke {{ office }} untuk permohonan "
+        "{{ reference }} ({{ service }}).{% if note %}\n{{ note }}{% endif %}\n"
+        "Pilih waktu kunjungan di:\n{{ booking_url }}\n\nPermohonan Anda: {{ url }}",
+    ),
+    en=(
+        "Please visit us about application {{ reference }}",
+        "An officer invites you to come to {{ office }} about application "
+        "{{ reference }} ({{ service }}).{% if note %}\n{{ note }}{% endif %}\n"
+        "Choose a time for your visit at:\n{{ booking_url }}\n\nYour application: "
+        "{{ url }}",
     ),
 )
 

@@ -32,6 +32,7 @@ from .selectors import (
     application_qs_visible_to,
     application_timeline,
     applications_of,
+    documents_of,
     what_next,
     work_list_for,
 )
@@ -79,12 +80,11 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
     if application.status not in (S.DRAFT, S.WAITING_FOR_APPLICANT):
         return redirect("permits:detail", uuid=application.uuid)
     schema = effective_schema(application.service_version)
-    requirements = application.service_version.requirements
     submitting = request.method == "POST" and "submit" in request.POST
     form_class = schema_form_class(schema, english=_english(), strict=submitting)
     if request.method == "POST":
         form = form_class(request.POST)
-        docs = DocumentsForm(request.POST, request.FILES, requirements=requirements)
+        docs = _documents_form(request, application, request.POST, request.FILES)
         if form.is_valid() and docs.is_valid():
             # Drafts keep what was typed, even when a file below is refused.
             services.application_update_draft(
@@ -93,7 +93,7 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                 form_data=form_to_json(form.cleaned_data),
             )
             for name, upload in list(docs.cleaned_data.items()):
-                if not upload:
+                if not upload or not name.startswith("doc_"):
                     continue
                 try:
                     services.document_upload(
@@ -105,6 +105,16 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                     )
                 except ApplicationError as error:
                     docs.add_error(name, error.message)
+            reusable = {str(d.uuid): d for d in docs.reusable_documents}
+            for code, doc_uuid in docs.reuse_choices().items():
+                try:
+                    services.document_attach(
+                        application=application,
+                        document=reusable[doc_uuid],
+                        owner=request.user,
+                    )
+                except ApplicationError as error:
+                    docs.add_error(f"reuse_{code}", error.message)
             if not docs.errors and submitting:
                 return _submit(request, application, form)
             if not docs.errors:
@@ -112,7 +122,7 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                 return redirect("permits:edit", uuid=application.uuid)
     else:
         form = form_class(initial=application.form_data)
-        docs = DocumentsForm(requirements=requirements)
+        docs = _documents_form(request, application)
     attached = {
         link.requirement_code: link.document
         for link in application.document_links.select_related("document")
@@ -128,6 +138,29 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
             "idempotency_key": uuid_lib.uuid4().hex,
         },
     )
+
+
+def _documents_form(request, application, data=None, files=None) -> DocumentsForm:
+    """The upload fields of ``application``'s requirements, with the user's own
+    earlier files for the same requirements offered for reuse (one query)."""
+    requirements = application.service_version.requirements
+    codes = {item["code"] for item in requirements}
+    attached = set(application.document_links.values_list("document_id", flat=True))
+    earlier = [
+        doc
+        for doc in documents_of(request.user).filter(requirement_code__in=codes)
+        if doc.pk not in attached
+    ]
+    reusable: dict[str, list] = {}
+    for doc in earlier:
+        offered = reusable.setdefault(doc.requirement_code, [])
+        if len(offered) < 5:  # the newest five per requirement
+            offered.append(doc)
+    form = DocumentsForm(
+        data, files, requirements=requirements, english=_english(), reusable=reusable
+    )
+    form.reusable_documents = earlier
+    return form
 
 
 def _submit(request, application, form):
@@ -154,9 +187,7 @@ def _submit(request, application, form):
             {
                 "application": application,
                 "form": form,
-                "docs": DocumentsForm(
-                    requirements=application.service_version.requirements
-                ),
+                "docs": _documents_form(request, application),
                 "attached": {},
                 "idempotency_key": uuid_lib.uuid4().hex,
             },

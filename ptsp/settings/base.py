@@ -120,6 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+# Optional read replica for reports and auditor queries (ptsp.db_router).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ptsp.db_router.ReplicaRouter"]
+REPORTS_FROM_REPLICA = "replica" in DATABASES
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -218,6 +226,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sla-sweep": {
         "task": "sla.tasks.sla_sweep_task",
         "schedule": crontab(minute="*"),
+    },
+    # Remind applicants as their revision deadline nears, once per deadline.
+    # https://crontab.guru/#*/15_*_*_*_*
+    "permits-remind-deadline": {
+        "task": "permits.tasks.applications_remind_deadline_task",
+        "schedule": crontab(minute="*/15"),
     },
 }
 
@@ -459,7 +473,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "TITLE": "PTSP Kota Tangerang API",
     "DESCRIPTION": (
-        "Katalog layanan, permohonan, antrian. Semua waktu dalam UTC (ISO 8601)."
+        "Katalog layanan, permohonan, antrean. Semua waktu dalam UTC (ISO 8601)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -501,5 +515,7 @@ LOGGING = {
 PERMITS_MAX_UPLOAD_BYTES = env.int("PERMITS_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # Default applicant deadline for a revision, in calendar days.
 PERMITS_REVISION_DAYS = env.int("PERMITS_REVISION_DAYS", default=14)
+# The applicant is reminded once this many calendar hours before that deadline.
+PERMITS_DEADLINE_REMINDER_HOURS = env.int("PERMITS_DEADLINE_REMINDER_HOURS", default=48)
 # Period to object to a rejection, in calendar days from the decision.
 PERMITS_OBJECTION_DAYS = env.int("PERMITS_OBJECTION_DAYS", default=14)

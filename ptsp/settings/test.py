@@ -54,3 +54,10 @@ CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 DATA_GENERATOR_ENABLED = True
+
+# A second alias on the test database stands in for a read replica; report
+# reads use it only where a test turns REPORTS_FROM_REPLICA on (and lists
+# "replica" in its databases), see tests/test_db_router.py.
+if IS_POSTGRES and "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+REPORTS_FROM_REPLICA = False

@@ -102,8 +102,8 @@ def assert_page_ok():
 
 @pytest.fixture
 def capture():
-    """Callable ``capture(page, name, desktop=False, full_page=None)``: under ``make screenshots``
-    (``PTSP_SCREENSHOTS_DIR`` set) save the page as ``<dir>/<name>.png``, at 360 px,
+    """Callable ``capture(page, name, desktop=False, full_page=None)``: under
+    ``make screenshots`` (``PTSP_SCREENSHOTS_DIR`` set) save the page as ``<dir>/<name>.png``, at 360 px,
     or 1280 px for staff pages; otherwise do nothing. The journeys call it on the
     pages the README shows, so the pictures always come from a passing test."""
 
