@@ -38,13 +38,21 @@ def _wib_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=WIB)
 
 
+def _agency_ids(request) -> list[int]:
+    """The user's agencies, read once per request (the views set
+    ``request.workspace_agency_ids``)."""
+    ids = getattr(request, "workspace_agency_ids", None)
+    return agency_ids_of(request.user) if ids is None else ids
+
+
 def _services(request):
     if request is None:
         return Service.objects.none()
-    ids = agency_ids_of(request.user)
+    ids = _agency_ids(request)
     return (
         Service.objects.filter(versions__steps__agency_id__in=ids)
         .distinct()
+        .select_related("current_version")
         .order_by("code")
         if ids
         else Service.objects.none()

@@ -79,6 +79,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     tabs = _tabs(officers)
     if not tabs:
         raise PermissionDenied
+    request.workspace_agency_ids = sorted(
+        {o.agency_id for o in officers if o.agency_id}
+    )
     tab = request.GET.get("tab") or Tab.MINE.value
     if tab not in Tab.values:
         raise Http404

@@ -76,6 +76,10 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _officers(self):
         if not hasattr(self, "_officers_cache"):
             self._officers_cache = officers_acting_as(self.request.user)
+            # Read by the filter's choice lists (``workspace.filters``).
+            self.request.workspace_agency_ids = sorted(
+                {o.agency_id for o in self._officers_cache if o.agency_id}
+            )
         return self._officers_cache
 
     def get_queryset(self) -> QuerySet[ApplicationStep]:
@@ -141,7 +145,10 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Claim the tasks ``steps`` (all or none)."""
         data = s.ClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        steps = services.tasks_claim(user=request.user, **data.validated_data)
+        v = data.validated_data
+        steps = services.tasks_claim(
+            user=request.user, step_ids=v["steps"], reason=v["reason"]
+        )
         return self._steps_out(steps)
 
     @extend_schema(
