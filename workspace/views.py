@@ -105,6 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             request, _("That page link is broken; here is the first page.")
         )
         page = paginate(filtered, SORTS[sort], None, _page_size())
+    filtering = any(request.GET.get(k) for k in taskfilter.filters)
     counts = {
         t: capped_count(tasks_for(request.user, t, officers=officers)) for t in tabs
     }
@@ -123,9 +124,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": [(t, Tab(t).label, counts[t]) for t in tabs],
             "filter": taskfilter,
-            "filtered_count": capped_count(filtered)
-            if request.GET.get("q") or len(query) > 1
-            else None,
+            "filters_open": filtering or not taskfilter.is_valid(),
+            "filtered_count": capped_count(filtered) if filtering else None,
             "rows": mark_delegated(page.rows, officers),
             "next_query": next_query,
             "first_query": query.urlencode(),
