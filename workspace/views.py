@@ -192,6 +192,24 @@ def _application(request, uuid):
     return get_object_or_404(applications_for_officer(request.user), uuid=uuid)
 
 
+def _answers(app) -> list[tuple[str, object]]:
+    """``[(label, value)]`` of the form data, labelled and ordered by the
+    version's form schema (in the user's language); unknown keys last."""
+    from django.utils.translation import get_language
+
+    from permits.forms_schema import effective_schema
+
+    english = (get_language() or "id").startswith("en")
+    properties = effective_schema(app.service_version).get("properties", {})
+    out = []
+    for key, spec in properties.items():
+        if key in app.form_data:
+            label = (english and spec.get("x-title-en")) or spec.get("title") or key
+            out.append((label, app.form_data[key]))
+    out += [(k, v) for k, v in app.form_data.items() if k not in properties]
+    return out
+
+
 @login_required
 def application(request: HttpRequest, uuid) -> HttpResponse:
     """The officer's page of one application of their agency."""
@@ -211,6 +229,7 @@ def application(request: HttpRequest, uuid) -> HttpResponse:
         {
             "application": app,
             "steps": steps,
+            "answers": _answers(app),
             "claimable": claimable,
             "timeline": application_timeline(app),
             "links": app.document_links.select_related("document").order_by(

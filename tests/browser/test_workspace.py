@@ -34,6 +34,7 @@ def test_officer_works_a_task_and_supervisor_reassigns_five(
     make_staff,  # noqa: F811
     settings,
     tmp_path,
+    capture,
 ):
     settings.MEDIA_ROOT = tmp_path
     base = live_server.url
@@ -108,6 +109,7 @@ def test_officer_works_a_task_and_supervisor_reassigns_five(
     page.get_by_test_id("tab-mine").click()
     expect(page.get_by_test_id("task-row")).to_have_count(6)
     assert_page_ok(page)
+    capture(page, "workspace-queue", desktop=True)
 
     # Reads the document in the viewer.
     page.get_by_role("link", name=mine.reference).click()
@@ -116,8 +118,13 @@ def test_officer_works_a_task_and_supervisor_reassigns_five(
     page.get_by_role("link", name="Lihat ktp").click()
     image = page.get_by_role("img", name="Halaman 1 dari 1")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The page image is rendered on the server and really decodes as a picture.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=page-image]');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert_page_ok(page)
+    capture(page, "document-viewer", desktop=True)
     page.get_by_role("link", name=mine.reference).click()
 
     # Adds an internal note, then completes the step.
@@ -127,6 +134,7 @@ def test_officer_works_a_task_and_supervisor_reassigns_five(
     page.get_by_role("button", name="Simpan catatan").click()
     expect(page.get_by_test_id("notes")).to_contain_text("STR sudah dicek di KKI.")
     assert_page_ok(page)
+    capture(page, "workspace-application", desktop=True, full_page=True)
     page.get_by_role("button", name="Selesaikan tahap ini").click()
     expect(page.get_by_test_id("status")).to_have_text("Sedang diproses")
     assert_page_ok(page)
