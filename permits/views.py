@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import AGENCY_HEAD, APPROVER, user_can
+from accounts.permissions import user_can
 from agencies.models import Service
 from ptsp.exceptions import ApplicationError
 
@@ -33,6 +34,7 @@ from .selectors import (
     application_timeline,
     applications_of,
     documents_of,
+    officer_actions_for,
     what_next,
     work_list_for,
 )
@@ -213,27 +215,6 @@ def application_receipt(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-def _officer_actions(user, application):
-    """``[(step, [action, ...])]`` of the active steps ``user`` may act on."""
-    out = []
-    for step in application.steps.filter(status="active").select_related("agency"):
-        if not user_can(user, "application.act_on_step", step):
-            continue
-        if application.status == S.APPROVED:
-            actions = ["complete"]
-        elif step.role in (APPROVER, AGENCY_HEAD):
-            actions = ["approve", "reject", "request_revision"]
-            if step.role == AGENCY_HEAD:
-                actions = ["complete", "reject"]
-        elif step.kind == "external_system":
-            actions = ["record_external", "request_revision", "reject"]
-        else:
-            actions = ["complete", "request_revision", "reject"]
-        if application.status in (S.SUBMITTED, S.IN_PROGRESS, S.APPROVED):
-            out.append((step, actions))
-    return out
-
-
 @login_required
 def application_detail(request: HttpRequest, uuid) -> HttpResponse:
     application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
@@ -252,7 +233,7 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
             "links": application.document_links.select_related("document"),
             "can_withdraw": is_applicant and application.status in WITHDRAWABLE,
             "can_object": is_applicant and application.status == S.REJECTED,
-            "officer_actions": _officer_actions(request.user, application),
+            "officer_actions": officer_actions_for(request.user, application),
             "action_form": OfficerActionForm(initial={"version": application.version}),
             "reason_form": ReasonForm(),
         },
@@ -339,6 +320,12 @@ def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpRe
         messages.success(request, _("Done."))
     except ApplicationError as error:
         messages.error(request, error.message)
+    # The officer workspace posts here too and asks to come back to its page.
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        return redirect(back)
     return redirect("permits:detail", uuid=application.uuid)
 
 

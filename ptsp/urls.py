@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("audit.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("sla.api.urls")),
+    path("", include("workspace.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
@@ -42,6 +43,7 @@ urlpatterns = [
     path("antrian/", include("queueing.urls")),
     path("audit/", include("audit.urls")),
     path("notifikasi/", include("notifications.urls")),
+    path("ruang-kerja/", include("workspace.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "sla",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -519,3 +520,14 @@ PERMITS_REVISION_DAYS = env.int("PERMITS_REVISION_DAYS", default=14)
 PERMITS_DEADLINE_REMINDER_HOURS = env.int("PERMITS_DEADLINE_REMINDER_HOURS", default=48)
 # Period to object to a rejection, in calendar days from the decision.
 PERMITS_OBJECTION_DAYS = env.int("PERMITS_OBJECTION_DAYS", default=14)
+
+# --- Officer workspace (issue 7) ------------------------------------------------------
+# Queue counts stop at this many rows and show "500+" (no scan of a large table).
+WORKSPACE_COUNT_CAP = env.int("WORKSPACE_COUNT_CAP", default=500)
+# Rows per queue page (HTML and API).
+WORKSPACE_PAGE_SIZE = env.int("WORKSPACE_PAGE_SIZE", default=50)
+# "Due soon": the step's deadline falls within this many calendar hours.
+WORKSPACE_DUE_SOON_HOURS = env.int("WORKSPACE_DUE_SOON_HOURS", default=24)
+# Document viewer: most pages rendered per document, and their width in pixels.
+WORKSPACE_VIEWER_MAX_PAGES = env.int("WORKSPACE_VIEWER_MAX_PAGES", default=30)
+WORKSPACE_VIEWER_WIDTH = env.int("WORKSPACE_VIEWER_WIDTH", default=1000)
