@@ -339,13 +339,13 @@ def assisted_confirm(
             now = timezone.now()
             if assisted.account_created and not citizen.is_active:
                 _activate(citizen, channel=check.row.channel, at=now)
-            _application, tracking_code = permits_services._application_submit(
+            submitted, tracking_code = permits_services._application_submit(
                 application=assisted.application,
                 applicant=citizen,
                 idempotency_key=f"assisted-{assisted.uuid.hex}",
             )
             assisted.status = A.CONFIRMED
-            assisted.confirmed_at = now
+            assisted.confirmed_at = submitted.submitted_at  # the SLA clock's start
             if assisted.account_created:
                 assisted.claim_code_hash = check.row.code_hash
                 assisted.claim_until = now + dt.timedelta(

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -34,6 +35,10 @@ from permits.selectors import application_qs_visible_to
 from . import serializers as s
 
 
+class NewestFirst(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
 class SeesAssisted(BasePermission):
     def has_permission(self, request, view) -> bool:
         return user_can(request.user, "channeling.view_assisted", None)
@@ -43,6 +48,7 @@ class AssistedViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     lookup_field = "uuid"
+    pagination_class = NewestFirst
     serializer_class = s.AssistedOutputSerializer
     permission_classes = [IsAuthenticated, SeesAssisted]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
