@@ -8,7 +8,8 @@ carry form schemas, so the defaults live on the permits side (issue 6, item 5).
 
 ``schema_form_class(schema)`` renders a ``django.forms.Form`` subclass from a
 schema's top-level ``properties`` (string, number, integer, boolean, date and
-enum); the server validates the submitted JSON again with ``jsonschema``.
+enum, whose choices are labelled by ``x-enum-titles``/``x-enum-titles-en`` when
+given); the server validates the submitted JSON again with ``jsonschema``.
 """
 
 import copy

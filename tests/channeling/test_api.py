@@ -9,7 +9,6 @@ from rest_framework.test import APIClient
 
 from channeling.models import AssistedSubmission
 from permits import services as permits_services
-from tests.permits.conftest import login  # noqa: F401  (fixture)
 
 from .conftest import CORRECTION, NIK, PDF, code_sent_to
 
@@ -22,7 +21,7 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def api(login):  # noqa: F811
+def api(login):
     return lambda user: login(user, APIClient())
 
 
