@@ -35,9 +35,9 @@ def test_bpjs_correction_filed_at_a_kecamatan(
     live_server,
     page,
     assert_page_ok,
-    make_staff,
+    make_staff,  # noqa: F811
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     settings.MEDIA_ROOT = tmp_path
     with audit_actor(system="system:test"):
