@@ -136,6 +136,9 @@ ACCOUNT_VERIFICATION = _event(
 
 # --- Assisted submission at a service point (channeling) --------------------------
 
+# The SMS leaves the service name out: with it, one 160-character segment is
+# not enough.
+
 _ASSISTED = {
     "code": "482913",
     "purpose": "assisted_confirmation",
@@ -147,14 +150,13 @@ _ASSISTED = {
 _ASSISTED_SHORT = {
     "id": (
         "Kode konfirmasi PTSP",
-        "{{ code }}: kode konfirmasi permohonan {{ service }} di {{ office }}, "
-        "berlaku {{ valid_minutes|default:10 }} menit. Berikan hanya di loket itu.",
+        "{{ code }}: kode konfirmasi permohonan Anda di {{ office }}, berlaku "
+        "{{ valid_minutes|default:10 }} menit. Berikan hanya di loket itu.",
     ),
     "en": (
         "PTSP confirmation code",
-        "{{ code }}: confirmation code of the {{ service }} application at "
-        "{{ office }}, valid {{ valid_minutes|default:10 }} minutes. Give it only "
-        "at that counter.",
+        "{{ code }}: confirmation code of your application at {{ office }}, "
+        "valid {{ valid_minutes|default:10 }} minutes. Give it only at that counter.",
     ),
 }
 

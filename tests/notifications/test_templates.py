@@ -35,6 +35,8 @@ ISSUE_EVENTS = {
     "account.otp",
     "account.verification",
     "permit.renewal_reminder",
+    # Issue 8: the code a citizen at a service point confirms with.
+    "channeling.confirmation_code",
 }
 
 
