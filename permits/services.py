@@ -165,6 +165,24 @@ def application_create_draft(
 ) -> Application:
     """Start a draft for the service's current version. Raises
     ``ApplicationError`` for an unpublished service or one with no version."""
+    return _application_create_draft(
+        applicant=applicant,
+        service=service,
+        form_data=form_data,
+        business=business,
+        subject=subject,
+    )
+
+
+def _application_create_draft(
+    *,
+    applicant,
+    service: Service,
+    form_data: dict | None = None,
+    business=None,
+    subject: dict | None = None,
+) -> Application:
+    """``application_create_draft`` inside the caller's transaction."""
     if not service.is_published or service.current_version_id is None:
         raise ApplicationError(_("This service does not accept applications."))
     if business is not None:
@@ -322,6 +340,17 @@ def application_submit(
     changes nothing (a double click or a retried request). Raises
     ``ValidationError`` (form data), ``InvalidTransition``.
     """
+    return _application_submit(
+        application=application, applicant=applicant, idempotency_key=idempotency_key
+    )
+
+
+def _application_submit(
+    *, application: Application, applicant, idempotency_key: str
+) -> tuple[Application, str | None]:
+    """``application_submit`` inside the caller's transaction (for services
+    that submit as part of their own work, e.g. an assisted submission
+    confirmed by the citizen's code)."""
     application = application_lock(pk=application.pk)
     _ensure_applicant(application, applicant)
     if idempotency_key and application.idempotency_key == idempotency_key:
@@ -368,6 +397,14 @@ def _steps_create(application: Application) -> None:
         )
         for s in application.service_version.steps.order_by("order")
     ]
+    # Leading applicant steps are the filing itself ("Pengajuan ... oleh
+    # pemohon" in the catalogue): the submission does them.
+    now = timezone.now()
+    for step in steps:
+        if step.kind != StepKind.APPLICANT:
+            break
+        step.status = StepStatus.DONE
+        step.started_at = step.finished_at = now
     # Steps are copied once per application; the audit entry below records
     # the copy (the bulk insert is not a change of existing rows).
     ApplicationStep.objects.bulk_create(steps)
@@ -630,15 +667,43 @@ def application_approve(
     user,
     seen_version: int,
     note: str = "",
+    external_reference: str = "",
 ) -> Application:
     """The signatory approves at an approver's step; later steps (issuance)
-    follow, and when none is left the permit is issued."""
+    follow, and when none is left the permit is issued (or the correction
+    completed). ``external_reference`` records the number another system gave
+    the result (e.g. BPJS's reference of a data correction)."""
+    return _application_approve(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        note=note,
+        external_reference=external_reference,
+    )
+
+
+def _application_approve(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    note: str = "",
+    external_reference: str = "",
+) -> Application:
+    """``application_approve`` inside the caller's transaction."""
     application, step = _officer_preamble(application, step, user, seen_version)
     if step.role not in (APPROVER, AGENCY_HEAD):
         raise ApplicationError(_("Only the signatory approves at this step."))
     if application.status == S.SUBMITTED:
         _transition(application, to=S.IN_PROGRESS, actor=user, step=step)
-    _step_done(step, user=user, action=StepAction.APPROVE)
+    _step_done(
+        step,
+        user=user,
+        action=StepAction.APPROVE,
+        external_reference=external_reference.strip(),
+    )
     _transition(
         application,
         to=S.APPROVED,
@@ -662,6 +727,24 @@ def application_reject(
     reason: str,
 ) -> Application:
     """Reject with a reason (required); the remaining steps are skipped."""
+    return _application_reject(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        reason=reason,
+    )
+
+
+def _application_reject(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    reason: str,
+) -> Application:
+    """``application_reject`` inside the caller's transaction."""
     application, step = _officer_preamble(application, step, user, seen_version)
     if not reason.strip():
         raise ApplicationError(

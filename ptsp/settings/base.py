@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "sla",
     "workspace",
+    "channeling",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "permits.tasks.applications_remind_deadline_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Ask BPJS about corrections handed over and not answered yet, and resend
+    # those that could not be sent: every 5 minutes. https://crontab.guru/#*/5_*_*_*_*
+    "channeling-bpjs-poll": {
+        "task": "channeling.tasks.bpjs_handovers_poll_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Notifications (outbox) -------------------------------------------------------
@@ -374,6 +381,23 @@ PTSP_OTP_VALID_MINUTES = env.int("PTSP_OTP_VALID_MINUTES", default=10)
 PTSP_OTP_MAX_ATTEMPTS = env.int("PTSP_OTP_MAX_ATTEMPTS", default=5)
 PTSP_OTP_RESEND_SECONDS = env.int("PTSP_OTP_RESEND_SECONDS", default=60)
 PTSP_OTP_MAX_PER_HOUR = env.int("PTSP_OTP_MAX_PER_HOUR", default=5)
+
+# --- Service points and BPJS (channeling, docs/channeling.md) ----------------------
+# Calendar days during which an account made at a counter can be claimed with the
+# confirmation code.
+CHANNELING_CLAIM_DAYS = env.int("CHANNELING_CLAIM_DAYS", default=30)
+# BPJS hand-over adapters by agency code (docs/bpjs-adapter.md); without one the
+# officer records BPJS's reference by hand.
+CHANNELING_BPJS_ADAPTERS: dict[str, dict] = {
+    code: {
+        "ADAPTER": "channeling.bpjs.HttpJsonBpjsAdapter",
+        "URL": env.str(f"CHANNELING_{code}_URL"),
+        "TOKEN": env.str(f"CHANNELING_{code}_TOKEN", default=""),
+    }
+    for code in ("BPJSKES", "BPJSTK")
+    if env.str(f"CHANNELING_{code}_URL", default="")
+}
+CHANNELING_BPJS_TIMEOUT = env.float("CHANNELING_BPJS_TIMEOUT", default=10.0)
 # Staff invitations (set-password links) stay valid this long.
 PASSWORD_RESET_TIMEOUT = env.int("PTSP_INVITATION_HOURS", default=72) * 3600
 
