@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "sla",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # https://crontab.guru/#*/5_*_*_*_*
     "permits-lapse-overdue": {
         "task": "permits.tasks.applications_lapse_overdue_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Expire unpaid bills past their due time: every 5 minutes.
+    # https://crontab.guru/#*/5_*_*_*_*
+    "payments-expire-bills": {
+        "task": "payments.tasks.bills_expire_task",
         "schedule": crontab(minute="*/5"),
     },
 }
@@ -497,3 +504,19 @@ PERMITS_MAX_UPLOAD_BYTES = env.int("PERMITS_MAX_UPLOAD_BYTES", default=5 * 1024 
 PERMITS_REVISION_DAYS = env.int("PERMITS_REVISION_DAYS", default=14)
 # Period to object to a rejection, in calendar days from the decision.
 PERMITS_OBJECTION_DAYS = env.int("PERMITS_OBJECTION_DAYS", default=14)
+
+# --- Fees and payments (payments) ---------------------------------------------------
+# Adapter of the payment gateway (docs/payments.md) and the shared HMAC secret of
+# its signed callbacks; no default: without a secret every callback is refused.
+PAYMENTS_GATEWAY = env(
+    "PAYMENTS_GATEWAY", default="payments.gateways.protocol.GenericHmacGateway"
+)
+PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default="")
+# Where citizens pay online (the gateway's pay page); empty: at a bank or teller.
+PAYMENTS_GATEWAY_PAY_URL = env("PAYMENTS_GATEWAY_PAY_URL", default="")
+# A signed message older or newer than this many seconds is refused.
+PAYMENTS_CALLBACK_TOLERANCE_SECONDS = env.int(
+    "PAYMENTS_CALLBACK_TOLERANCE_SECONDS", default=300
+)
+# How long a bill (SKRD) can be paid, in calendar hours from its issue.
+PAYMENTS_BILL_VALID_HOURS = env.int("PAYMENTS_BILL_VALID_HOURS", default=7 * 24)
