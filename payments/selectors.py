@@ -138,3 +138,22 @@ def fee_step_for(application, user):
         ):
             return step
     return None
+
+
+def unbilled_payment_step_for(application, user):
+    """The payment step of an application that waits at it without an open or
+    paid bill (its fee step was finished without billing), when ``user`` is
+    an officer of that fee step's agency and role; else ``None``."""
+    from permits.permissions import acting_officer_for_step
+
+    step = payment_step_waiting(application)
+    if (
+        step is None
+        or application.bills.filter(
+            status__in=[BillStatus.OPEN, BillStatus.PAID]
+        ).exists()
+    ):
+        return None
+    if acting_officer_for_step(user, _previous_step(step)) is None:
+        return None
+    return step

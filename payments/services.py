@@ -14,7 +14,6 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -253,19 +252,13 @@ def bill_issue(
 
 
 def _waiting_for_a_bill(application: Application, user) -> Application:
-    from permits.permissions import acting_officer_for_step
-
-    from .selectors import payment_step_waiting
+    from .selectors import unbilled_payment_step_for
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    step = payment_step_waiting(application)
-    if step is None:
-        raise ApplicationError(_("This application is not waiting for a payment."))
-    if application.bills.filter(status__in=[BillStatus.OPEN, BillStatus.PAID]).exists():
-        raise ApplicationError(_("This application already has a bill."))
-    previous = application.steps.filter(order__lt=step.order).order_by("-order").first()
-    if acting_officer_for_step(user, previous) is None:
-        raise PermissionDenied(_("You are not allowed to do this."))
+    if unbilled_payment_step_for(application, user) is None:
+        raise ApplicationError(
+            _("This application is not waiting for a bill you may issue.")
+        )
     return application
 
 

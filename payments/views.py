@@ -25,7 +25,7 @@ from .selectors import (
     bills_visible_to,
     fee_rule_for,
     fee_step_for,
-    payment_step_waiting,
+    unbilled_payment_step_for,
 )
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -83,7 +83,7 @@ def bill_issue(request: HttpRequest, uuid) -> HttpResponse:
     waiting at its payment step without a bill)."""
     application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
     step = fee_step_for(application, request.user)
-    if step is None and payment_step_waiting(application) is None:
+    if step is None and unbilled_payment_step_for(application, request.user) is None:
         raise Http404
     rule = fee_rule_for(application.service)
     english = (get_language() or "id").startswith("en")

@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes
 from rest_framework.decorators import permission_classes as permissions
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -42,6 +43,10 @@ from . import serializers as s
 GATEWAY_ACTOR = "system:payment-gateway"
 
 
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+
+
 class FeeRuleViewSet(viewsets.ReadOnlyModelViewSet):
     """Published fee rules (anyone may read them)."""
 
@@ -57,6 +62,7 @@ class BillViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     lookup_field = "uuid"
+    pagination_class = NewestFirst
     serializer_class = s.BillOutputSerializer
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -106,11 +112,12 @@ class BillViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, uuid: str) -> Response:
         """Bapenda/BPKD officers confirm a payment with evidence."""
+        bill = self.get_object()
         data = s.ManualConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         payment = services.payment_confirm_manual(
-            bill=self.get_object(),
+            bill=bill,
             user=request.user,
             amount=v["amount"],
             paid_at=v["paid_at"],
@@ -125,6 +132,7 @@ class RefundViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     lookup_field = "uuid"
+    pagination_class = NewestFirst
     serializer_class = s.RefundOutputSerializer
     permission_classes = [IsAuthenticated]
 
@@ -151,10 +159,11 @@ class RefundViewSet(
         return Response(s.RefundOutputSerializer(refund).data, status=201)
 
     def _decide(self, request: Request, approve: bool) -> Response:
+        refund = self.get_object()
         data = s.RefundDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         refund = services.refund_decide(
-            refund=self.get_object(),
+            refund=refund,
             user=request.user,
             approve=approve,
             note=data.validated_data.get("note", ""),
@@ -179,6 +188,7 @@ class RefundViewSet(
 class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
     """Every gateway callback attempt (Bapenda/BPKD officers, auditors)."""
 
+    pagination_class = NewestFirst
     serializer_class = s.CallbackOutputSerializer
     permission_classes = [IsAuthenticated]
 

@@ -10,6 +10,7 @@ from payments.selectors import (
     fee_rule_for,
     fee_step_for,
     payment_step_waiting,
+    unbilled_payment_step_for,
 )
 
 register = template.Library()
@@ -40,11 +41,7 @@ def application_payments(context, application) -> dict:
         "bills": bills,
         "open_bill": next((b for b in bills if b.status == BillStatus.OPEN), None),
         "can_issue": fee_step_for(application, user) is not None
-        or (
-            payment_step_waiting(application) is not None
-            and application.applicant_id != user.pk
-            and not any(b.status in (BillStatus.OPEN, BillStatus.PAID) for b in bills)
-        ),
+        or unbilled_payment_step_for(application, user) is not None,
     }
 
 

@@ -59,7 +59,7 @@ def test_issuing_the_bill_makes_the_application_wait_for_payment(at_fee_step, as
 
 
 def test_the_applicant_cannot_skip_the_payment(bill, citizen):
-    with pytest.raises(ApplicationError, match="Pay the bill"):
+    with pytest.raises(ApplicationError, match="tagihan"):
         application_resubmit(application=bill.application, applicant=citizen)
     bill.application.refresh_from_db()
     assert bill.application.status == ApplicationStatus.WAITING_FOR_APPLICANT
