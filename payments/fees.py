@@ -163,7 +163,7 @@ def assess(
             * Decimal(rule.built_index)
         )
         details |= {
-            "formula": "LLt * ILo * SHST * It * Ibg",
+            "formula": "LLt \u00d7 ILo \u00d7 SHST \u00d7 It \u00d7 Ibg",
             "floor_area_m2": str(area),
             "building_function": building_function,
             "locality_index": str(rule.locality_index),

@@ -4,7 +4,7 @@ the bills on the application page."""
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from payments.choices import BillStatus
+from payments.choices import BillStatus, BuildingFunction
 from payments.selectors import (
     bills_of_application,
     fee_rule_for,
@@ -27,7 +27,12 @@ def rupiah(value) -> str:
 @register.inclusion_tag("payments/_fee_rule.html")
 def fee_rule_panel(service) -> dict:
     rule = fee_rule_for(service)
-    indices = sorted(rule.integrated_indices.items()) if rule.kind == "pbg" else []
+    labels = dict(BuildingFunction.choices)
+    indices = (
+        [(labels.get(k, k), v) for k, v in sorted(rule.integrated_indices.items())]
+        if rule.kind == "pbg"
+        else []
+    )
     return {"rule": rule, "indices": indices}
 
 

@@ -125,6 +125,7 @@ def test_pbg_is_billed_paid_through_the_gateway_and_moves_on(
     page.get_by_role("link", name=application.service_version.name).click()
     expect(page.get_by_test_id("status")).to_have_text("Menunggu pemohon")
     expect(page.get_by_role("link", name="Perbaiki permohonan Anda")).to_have_count(0)
+    expect(page.get_by_test_id("next-step")).to_contain_text("menunggu pembayaran")
     assert_page_ok(page)
     page.get_by_role("link", name="Lihat tagihan dan bayar").click()
     expect(page.get_by_test_id("billing-code")).to_have_text(bill.billing_code_display)
