@@ -29,6 +29,7 @@ from notifications.services import notify
 from permits.choices import ApplicationStatus
 from permits.models import Application, ApplicationStep
 from permits.services import application_payment_due, application_payment_received
+from permits.workflow import FINAL
 from ptsp.exceptions import ApplicationError, InvalidTransition
 
 from .choices import (
@@ -288,6 +289,34 @@ def bill_expire(*, bill_id: int) -> bool:
 
 
 @transaction.atomic(durable=True)
+def bill_cancel_if_orphaned(*, bill_id: int) -> bool:
+    """Cancel an open bill whose application ended without paying it
+    (withdrawn or lapsed: ``permits.workflow.FINAL``); returns whether
+    it did anything (beat sweep, safe to run twice)."""
+    bill = (
+        Bill.objects.select_for_update()
+        .select_related("application")
+        .filter(pk=bill_id)
+        .first()
+    )
+    if (
+        bill is None
+        or bill.status != BillStatus.OPEN
+        or bill.application.status not in FINAL
+    ):
+        return False
+    bill.status = BillStatus.CANCELLED
+    bill.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="bill.cancel",
+        obj=bill,
+        changes={"status": [BillStatus.OPEN.value, BillStatus.CANCELLED.value]},
+        reason=bill.application.status,
+    )
+    return True
+
+
+@transaction.atomic(durable=True)
 def bill_reissue(*, bill: Bill, user) -> Bill:
     """Issue a new bill (new billing code and due time, same amount and
     assessment) for an expired ``bill`` of an application still waiting for
@@ -446,6 +475,7 @@ def callback_receive(
     replaced = Bill.objects.filter(replaces=bill).exists()
     if (
         bill.status == BillStatus.CANCELLED
+        or bill.application.status in FINAL
         or replaced
         or message.paid_at > bill.due_at
         or message.paid_at > timezone.now() + dt.timedelta(minutes=5)

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from .choices import BillStatus
 from .models import Bill
-from .services import bill_expire
+from .services import bill_cancel_if_orphaned, bill_expire
 
 
 @shared_task
@@ -18,3 +18,17 @@ def bills_expire_task() -> int:
         .values_list("pk", flat=True)
     )
     return sum(bill_expire(bill_id=pk) for pk in ids)
+
+
+@shared_task
+def bills_cancel_orphaned_task() -> int:
+    """Beat sweep: cancel open bills of applications that ended unpaid
+    (withdrawn or lapsed)."""
+    from permits.workflow import FINAL
+
+    ids = list(
+        Bill.objects.filter(status=BillStatus.OPEN, application__status__in=FINAL)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(bill_cancel_if_orphaned(bill_id=pk) for pk in ids)

@@ -220,6 +220,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "payments.tasks.bills_expire_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Cancel open bills of applications that ended unpaid (withdrawn, lapsed).
+    # https://crontab.guru/#*/5_*_*_*_*
+    "payments-cancel-orphaned-bills": {
+        "task": "payments.tasks.bills_cancel_orphaned_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Notifications (outbox) -------------------------------------------------------

@@ -72,8 +72,14 @@ def test_issue_with_bad_input_is_a_400_naming_the_field(login, at_fee_step, asse
     assert response.json()["field"] == "floor_area_m2"
 
 
-def test_bills_are_scoped(client, login, bill, citizen, other_citizen, cashier):
+def test_bills_are_scoped(
+    client, login, bill, citizen, other_citizen, cashier, django_assert_max_num_queries
+):
     assert login(citizen).get(url("bill-detail", bill.uuid)).status_code == 200
+    mine = login(citizen)
+    with django_assert_max_num_queries(8):
+        listed = mine.get(url("bill-list")).json()["results"]
+    assert [b["uuid"] for b in listed] == [str(bill.uuid)]
     other = login(other_citizen)
     assert other.get(url("bill-list")).json()["results"] == []
     assert other.get(url("bill-detail", bill.uuid)).status_code == 404

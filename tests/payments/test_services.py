@@ -25,7 +25,7 @@ from payments.services import (
     refund_decide,
     refund_request,
 )
-from payments.tasks import bills_expire_task
+from payments.tasks import bills_cancel_orphaned_task, bills_expire_task
 from permits.choices import ApplicationStatus, StepStatus
 from permits.services import application_resubmit, application_step_complete
 from ptsp.exceptions import ApplicationError, InvalidTransition
@@ -257,3 +257,19 @@ def test_a_verifier_cannot_decide_a_refund(bill, cashier, settings, tmp_path):
     colleague = make_officer("kasir2", agency=cashier.agency, role=OfficerRole.VERIFIER)
     with pytest.raises(PermissionDenied):
         refund_decide(refund=refund, user=colleague.user, approve=True)
+
+
+def test_a_withdrawn_applications_bill_is_cancelled_and_refused(client, bill, citizen):
+    from permits.services import application_withdraw
+
+    from .conftest import message, post_callback
+
+    application_withdraw(application=bill.application, applicant=citizen)
+    response = post_callback(client, message(bill))
+    assert response.status_code == 409
+    assert response.json()["outcome"] == "late"
+    assert not Payment.objects.exists()
+    assert bills_cancel_orphaned_task() == 1
+    assert bills_cancel_orphaned_task() == 0
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.CANCELLED
