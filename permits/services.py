@@ -12,7 +12,7 @@ form data that fails the version's JSON Schema.
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -569,6 +569,25 @@ def application_step_complete(
     the last step's completion approves and issues. An approver's step is
     finished with ``application_approve``; steps after it (issuance) run while
     the application is approved."""
+    return _application_step_complete(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        note=note,
+        external_reference=external_reference,
+    )
+
+
+def _application_step_complete(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int,
+    note: str = "",
+    external_reference: str = "",
+) -> Application:
     application, step = _officer_preamble(
         application, step, user, seen_version, OPEN_FOR_OFFICERS | {S.APPROVED}
     )
@@ -782,6 +801,9 @@ def application_resubmit(
     to the step that asked. Raises ``ValidationError``, ``InvalidTransition``."""
     application = application_lock(pk=application.pk)
     _ensure_applicant(application, applicant)
+    for guard in APPLICANT_STEP_GUARDS:
+        if refusal := guard(application):
+            raise ApplicationError(refusal)
     if form_data is not None:
         application.form_data = form_data
     application_validate(application)
@@ -898,6 +920,79 @@ def application_lapse(*, application_id: int) -> Application | None:
         actor=None,
         notify_event="application.deadline_lapsed",
     )
+    return application
+
+
+# --- Payment (issue 13; the bills live in ``payments``) ----------------------------
+
+#: Callables ``(application) -> str``; a non-empty answer (translated) is why
+#: the applicant may not finish the open applicant step by resubmitting, e.g.
+#: an unpaid bill (``payments`` registers one in its ``AppConfig.ready``).
+APPLICANT_STEP_GUARDS: list[Callable[[Application], str]] = []
+
+
+def application_payment_due(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    note: str = "",
+) -> Application:
+    """The fee-assessment ``step`` (SKRD) is done and a bill was issued: finish
+    the step; the next step, the applicant's payment, becomes active and the
+    application waits for the applicant (the SLA clock pauses when that step's
+    ``pauses_sla`` says so). Not an entry point: ``payments.services.bill_issue``
+    calls it inside its transaction. Raises ``ApplicationError`` when no
+    applicant step follows ``step`` (the bill would have nobody to wait for),
+    and what ``application_step_complete`` raises."""
+    application = _application_step_complete(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        note=note,
+    )
+    if application.status != S.WAITING_FOR_APPLICANT:
+        raise ApplicationError(_("No payment step by the applicant follows this step."))
+    return application
+
+
+def application_payment_received(
+    *, application: Application, actor, reason: str
+) -> Application:
+    """The bill of the application's open payment step is paid (gateway
+    callback, manual confirmation or an exemption): finish the applicant's
+    step and move on to the next step. ``actor`` is ``None`` for the gateway
+    (a system). Not an entry point: ``payments.services`` calls it inside its
+    transaction. Raises ``InvalidTransition`` unless the application waits for
+    the applicant."""
+    application = application_lock(pk=application.pk)
+    if application.status != S.WAITING_FOR_APPLICANT:
+        raise InvalidTransition(
+            _("This application is not waiting for a payment."),
+            extra={"status": application.status, "version": application.version},
+        )
+    now = timezone.now()
+    for step in application.steps.select_for_update().filter(
+        status=StepStatus.ACTIVE, kind=StepKind.APPLICANT
+    ):
+        step.status = StepStatus.DONE
+        step.finished_at = now
+        step.save(update_fields=["status", "finished_at"])
+        audit_record(
+            action="application_step.payment_received",
+            obj=step,
+            changes={"status": [StepStatus.ACTIVE.value, StepStatus.DONE.value]},
+        )
+    _transition(
+        application,
+        to=S.IN_PROGRESS,
+        actor=actor,
+        action="payment_received",
+        reason=reason,
+    )
+    _advance(application, actor=actor)
     return application
 
 

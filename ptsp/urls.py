@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("sla.api.urls")),
     path("", include("workspace.api.urls")),
+    path("", include("payments.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
@@ -46,6 +47,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("notifikasi/", include("notifications.urls")),
     path("ruang-kerja/", include("workspace.urls")),
+    path("pembayaran/", include("payments.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

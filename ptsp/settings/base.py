@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sla",
     "workspace",
     "channeling",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # those that could not be sent: every 5 minutes. https://crontab.guru/#*/5_*_*_*_*
     "channeling-bpjs-poll": {
         "task": "channeling.tasks.bpjs_handovers_poll_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Expire unpaid bills past their due time: every 5 minutes.
+    # https://crontab.guru/#*/5_*_*_*_*
+    "payments-expire-bills": {
+        "task": "payments.tasks.bills_expire_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Cancel open bills of applications that ended unpaid (withdrawn, lapsed).
+    # https://crontab.guru/#*/5_*_*_*_*
+    "payments-cancel-orphaned-bills": {
+        "task": "payments.tasks.bills_cancel_orphaned_task",
         "schedule": crontab(minute="*/5"),
     },
 }
@@ -555,3 +568,18 @@ WORKSPACE_DUE_SOON_HOURS = env.int("WORKSPACE_DUE_SOON_HOURS", default=24)
 # Document viewer: most pages rendered per document, and their width in pixels.
 WORKSPACE_VIEWER_MAX_PAGES = env.int("WORKSPACE_VIEWER_MAX_PAGES", default=30)
 WORKSPACE_VIEWER_WIDTH = env.int("WORKSPACE_VIEWER_WIDTH", default=1000)
+# --- Fees and payments (payments) ---------------------------------------------------
+# Adapter of the payment gateway (docs/payments.md) and the shared HMAC secret of
+# its signed callbacks; no default: without a secret every callback is refused.
+PAYMENTS_GATEWAY = env(
+    "PAYMENTS_GATEWAY", default="payments.gateways.protocol.GenericHmacGateway"
+)
+PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default="")
+# Where citizens pay online (the gateway's pay page); empty: at a bank or teller.
+PAYMENTS_GATEWAY_PAY_URL = env("PAYMENTS_GATEWAY_PAY_URL", default="")
+# A signed message older or newer than this many seconds is refused.
+PAYMENTS_CALLBACK_TOLERANCE_SECONDS = env.int(
+    "PAYMENTS_CALLBACK_TOLERANCE_SECONDS", default=300
+)
+# How long a bill (SKRD) can be paid, in calendar hours from its issue.
+PAYMENTS_BILL_VALID_HOURS = env.int("PAYMENTS_BILL_VALID_HOURS", default=7 * 24)

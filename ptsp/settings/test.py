@@ -35,6 +35,8 @@ os.environ.setdefault(
 # Off for the suite's staff fixtures; tests of the second factor turn it on
 # (production settings force it on).
 os.environ.setdefault("PTSP_STAFF_2FA_REQUIRED", "false")
+# Public, tests only: the fake gateway signs its callbacks with it.
+os.environ.setdefault("PAYMENTS_GATEWAY_SECRET", "test-only-gateway-secret")
 
 from .base import *  # noqa: E402
 
