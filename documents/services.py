@@ -282,7 +282,7 @@ def document_revoke(*, document: IssuedDocument, user, reason: str) -> IssuedDoc
     audit_record(
         action="document.revoke",
         obj=document,
-        changes={"revoked_at": [None, document.revoked_at]},
+        changes={"revoked_at": [None, document.revoked_at.isoformat()]},
         reason=document.revocation_reason,
     )
     notify(
