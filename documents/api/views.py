@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
+from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +30,10 @@ from documents.views import signature_status
 from . import serializers as s
 
 
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+
+
 class IssuedDocumentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -36,6 +41,7 @@ class IssuedDocumentViewSet(
     holder; ``?validity=`` is valid, expired, revoked or superseded."""
 
     lookup_field = "uuid"
+    pagination_class = NewestFirst
     serializer_class = s.IssuedDocumentOutputSerializer
     permission_classes = [IsAuthenticated]
 
