@@ -2,15 +2,22 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentKind(models.TextChoices):
     """What an issued document is (*jenis dokumen*)."""
 
-    RECEIPT = "receipt", _("Receipt")
-    PERMIT = "permit", _("Permit")
-    DECISION_LETTER = "decision_letter", _("Decision letter")
-    COMPLETION_NOTICE = "completion_notice", _("Completion notice")
+    RECEIPT = "receipt", pgettext_lazy("document kind", "Receipt")
+    PERMIT = "permit", pgettext_lazy("document kind", "Permit")
+    DECISION_LETTER = (
+        "decision_letter",
+        pgettext_lazy("document kind", "Decision letter"),
+    )
+    COMPLETION_NOTICE = (
+        "completion_notice",
+        pgettext_lazy("document kind", "Completion notice"),
+    )
 
 
 class RenderStatus(models.TextChoices):

@@ -18,9 +18,11 @@ plugs in as another class with the same ``sign`` method; see
 ``SigningServiceUnavailable`` (the render task retries them).
 """
 
+import asyncio
 import datetime as dt
 import functools
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +40,18 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+
+
+def _outside_event_loop(func, /, *args, **kwargs):
+    """Call ``func``, which runs its own event loop (pyHanko's sync API uses
+    ``asyncio.run``), in a worker thread when this thread already runs one
+    (ASGI, Playwright in tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
 
 
 class SigningServiceUnavailable(Exception):
@@ -105,8 +119,13 @@ class Pkcs12Signer:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         out = io.BytesIO()
         try:
-            signers.sign_pdf(
-                writer, meta, signer=self._signer, timestamper=timestamper, output=out
+            _outside_event_loop(
+                signers.sign_pdf,
+                writer,
+                meta,
+                signer=self._signer,
+                timestamper=timestamper,
+                output=out,
             )
         except OSError as error:  # network: TSA, OCSP, CRL
             raise SigningServiceUnavailable(str(error)) from error
@@ -275,7 +294,7 @@ def signature_check(pdf: bytes, *, trust_roots: list[bytes]) -> dict:
     result["signed"] = True
     valid = intact = True
     for sig in embedded:
-        status = validate_pdf_signature(sig, context)
+        status = _outside_event_loop(validate_pdf_signature, sig, context)
         intact = intact and status.intact and status.valid
         valid = valid and status.bottom_line and status.coverage.name == "ENTIRE_FILE"
         result["signer"] = status.signing_cert.subject.human_friendly
