@@ -39,7 +39,7 @@ class RevokeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-class VerificationOutputSerializer(serializers.Serializer):
+class DocumentVerificationOutputSerializer(serializers.Serializer):
     """What the public may know: masked holder, dates, status, hash."""
 
     validity = serializers.CharField()

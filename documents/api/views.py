@@ -90,7 +90,7 @@ class VerificationView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(responses=s.VerificationOutputSerializer)
+    @extend_schema(responses=s.DocumentVerificationOutputSerializer)
     def get(self, request: Request, token: str) -> Response:
         if is_ratelimited(
             request,
@@ -114,7 +114,7 @@ class VerificationView(APIView):
         if document is None:
             raise NotFound
         return Response(
-            s.VerificationOutputSerializer.from_document(
+            s.DocumentVerificationOutputSerializer.from_document(
                 document, signature_status(document)
             )
         )
