@@ -14,7 +14,7 @@ def documents_visible_to(user) -> QuerySet[IssuedDocument]:
     those of services their agency runs or issues, or of applications with a
     step of their agency; everything for auditors and admins."""
     base = IssuedDocument.objects.select_related(
-        "application", "service", "service__current_version"
+        "application__service_version", "service"
     ).order_by("-issued_at", "-pk")
     if user is None or not user.is_authenticated:
         return base.none()
@@ -41,7 +41,10 @@ def document_by_token(token: str) -> IssuedDocument | None:
         return None
     return (
         IssuedDocument.objects.select_related(
-            "service", "service__agency", "service__issuer_agency", "application"
+            "service__agency",
+            "service__issuer_agency",
+            "application__service_version",
+            "superseded_by",
         )
         .filter(verification_token=token)
         .first()

@@ -127,3 +127,45 @@ def test_receipt_qr_opens_tracking_with_the_reference(submitted, citizen):
     assert response.status_code == 200
     assert f'value="{submitted.reference}"' in html
     assert "error-summary" not in html
+
+
+def test_register_and_verification_query_counts(
+    issued,
+    licence,
+    other_citizen,
+    front_office,
+    verifier,
+    approver,
+    auditor,
+    login,
+    django_assert_max_num_queries,
+):
+    """The register's page does not grow with its rows; verification is a
+    handful of queries (lookup, audit entry, session)."""
+    from tests.documents.conftest import issue, submit
+
+    for n in range(3):
+        application, _ = submit(licence, other_citizen, key=f"q{n}")
+        issue(application, front_office, verifier, approver)
+    client = login(auditor)
+    client.get(reverse("documents:register"))  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("documents:register"))
+    assert response.content.decode().count("/dokumen/") >= 4
+    public = Client()
+    public.get(verify_url(issued))  # signature check cached per SHA-256
+    with django_assert_max_num_queries(6):
+        assert public.get(verify_url(issued)).status_code == 200
+
+
+def test_admin_lists_load(issued, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="pw-Root-1234")
+    client = Client()
+    client.force_login(admin)
+    for name in ("issueddocument", "documentcounter", "renewallink"):
+        url = reverse(f"admin:documents_{name}_changelist")
+        assert client.get(url).status_code == 200
+    change = reverse("admin:documents_issueddocument_change", args=[issued.pk])
+    html = client.get(change).content.decode()
+    assert issued.number in html
+    assert issued.verification_token not in html  # the token stays out of the admin
