@@ -7,4 +7,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Issued documents")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import checks, permissions  # noqa: F401  (registers them)

@@ -88,7 +88,8 @@ def _fields(version, form: dict) -> list[tuple[str, str]]:
     properties = effective_schema(version).get("properties", {})
     out = []
     for key, value in form.items():
-        if key in ("nik", "phone", "email") or value in ("", None):
+        # Identity and contact details are printed once, as the holder's.
+        if key in ("full_name", "nik", "phone", "email") or value in ("", None):
             continue
         title = properties.get(key, {}).get("title", key.replace("_", " ").title())
         out.append((str(title), str(value)))

@@ -183,3 +183,12 @@ def test_masking_keeps_only_what_the_public_needs():
     assert mask_name("Siti Rahma") == "Si** Ra***"
     assert mask_identifier("3671051203850001") == "3671********0001"
     assert mask_identifier("9120001234567") == "*********4567"
+
+
+def test_deploy_check_refuses_the_development_ca(settings):
+    from documents.checks import check_no_development_ca
+
+    settings.DOCUMENTS_SIGNER = "documents.signing.LocalCASigner"
+    assert [e.id for e in check_no_development_ca(None)] == ["documents.E001"]
+    settings.DOCUMENTS_SIGNER = "documents.signing.Pkcs12Signer"
+    assert check_no_development_ca(None) == []
