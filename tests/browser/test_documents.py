@@ -50,6 +50,7 @@ def test_download_scan_verify_revoke(
     live_server,
     page,
     assert_page_ok,
+    capture,
     settings,
     tmp_path,
     licence,  # noqa: F811
@@ -88,8 +89,10 @@ def test_download_scan_verify_revoke(
     expect(page.get_by_test_id("validity")).to_contain_text("(valid)")
     expect(page.get_by_test_id("sha256")).to_have_text(document.sha256)
     assert_page_ok(page)
+    capture(page, "document-verification")
 
     _log_in(page, base, approver.user.username, "/dokumen/")
+    capture(page, "document-register", desktop=True)
     page.get_by_role("link", name=document.number).click()
     page.get_by_label("Alasan pencabutan").fill("Surat tanda registrasi dicabut.")
     page.get_by_role("button", name="Cabut dokumen ini").click()
