@@ -576,3 +576,48 @@ PERMIT_RENEWAL_REMINDER = _event(
         '{{ expires_on|date:"j F Y" }}. Apply for renewal at:\n{{ url }}',
     ),
 )
+
+# --- Issued documents (issue 14) ------------------------------------------------------
+
+_DOCUMENT = {
+    "number": "0001/SIP-DOKTER/DPMPTSP/2026",
+    "service": "Surat Izin Praktik Dokter",
+}
+
+DOCUMENT_EXPIRING = _event(
+    "document.expiring",
+    _("Permit expires soon"),
+    {
+        **_DOCUMENT,
+        "valid_until": _at(),
+        "url": "https://ptsp.tangerangkota.go.id/dokumen/0f8c/",
+    },
+    id=(
+        "Izin {{ number }} segera berakhir",
+        "{{ service }} nomor {{ number }} berlaku sampai "
+        '{{ valid_until|date:"j F Y" }}. Ajukan perpanjangan sebelum tanggal '
+        "itu:\n{{ url }}",
+    ),
+    en=(
+        "Permit {{ number }} expires soon",
+        "Your {{ service }} number {{ number }} is valid until "
+        '{{ valid_until|date:"j F Y" }}. Apply for its renewal before then:\n'
+        "{{ url }}",
+    ),
+)
+
+DOCUMENT_REVOKED = _event(
+    "document.revoked",
+    _("Document revoked"),
+    {**_DOCUMENT, "reason": "Data pemohon tidak benar."},
+    id=(
+        "Dokumen {{ number }} dicabut",
+        "{{ service }} nomor {{ number }} telah dicabut dan tidak berlaku lagi. "
+        "Alasan: {{ reason }}",
+    ),
+    en=(
+        "Document {{ number }} revoked",
+        "Your {{ service }} number {{ number }} has been revoked and is no longer "
+        "valid. Reason: {{ reason }}",
+    ),
+)

@@ -378,6 +378,9 @@ def _application_submit(
         notify_context={"submitted_at": now},
     )
     _advance(application, actor=applicant)
+    from documents.services import _receipt_create
+
+    _receipt_create(application)
     return application, code
 
 
@@ -488,13 +491,16 @@ def _advance(application: Application, *, actor) -> None:
 
 
 def _finish(application: Application, *, actor) -> None:
+    from documents.services import _document_issue
+
+    document = _document_issue(application)
     if application.service.category == ServiceCategory.PERMIT:
         _transition(
             application,
             to=S.ISSUED,
             actor=actor,
             notify_event="application.issued",
-            notify_context={"document_number": application.reference},
+            notify_context={"document_number": document.number},
         )
     else:
         _transition(

@@ -361,7 +361,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Status and dates of an application by reference and tracking code; no
     personal data."""
-    form = TrackForm(request.GET or None)
+    # A receipt's QR code opens this page with only the reference filled in.
+    form = (
+        TrackForm(request.GET)
+        if "code" in request.GET
+        else TrackForm(initial={"reference": request.GET.get("reference", "")})
+    )
     application = None
     if form.is_valid():
         application = services.application_track(

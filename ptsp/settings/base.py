@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "workspace",
     "channeling",
     "payments",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_MEMORY_KB", default=400_000
 )
+# PDF rendering grows a child's heap (fonts, layout); recycle children after this
+# many tasks too, so a long-running worker stays bounded (issue 14).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200
+)
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Fixed schedules live here (no django-celery-beat); apps append their entries.
@@ -254,7 +260,39 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "payments.tasks.bills_cancel_orphaned_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Issued documents still waiting for their PDF (broker down at commit):
+    # every 5 minutes. https://crontab.guru/#*/5_*_*_*_*
+    "documents-render-pending": {
+        "task": "documents.tasks.documents_render_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Renewal reminders of permits about to expire: 07:00 WIB daily.
+    # https://crontab.guru/#0_7_*_*_*
+    "documents-renewal-reminders": {
+        "task": "documents.tasks.documents_renewal_reminders_task",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
+
+# --- Issued documents (issue 14) -------------------------------------------------
+# Signer class (documents.signing): LocalCASigner generates a development CA under
+# DOCUMENTS_SIGNING_DIR; Pkcs12Signer signs with a PSrE certificate. Empty: unsigned.
+DOCUMENTS_SIGNER = env("DOCUMENTS_SIGNER", default="documents.signing.LocalCASigner")
+DOCUMENTS_SIGNING_DIR = env("DOCUMENTS_SIGNING_DIR", default=str(VAR_DIR / "signing"))
+DOCUMENTS_SIGNING_PKCS12 = env("DOCUMENTS_SIGNING_PKCS12", default="")
+DOCUMENTS_SIGNING_PKCS12_PASSPHRASE = env(
+    "DOCUMENTS_SIGNING_PKCS12_PASSPHRASE", default=""
+)
+# PEM/DER files of the roots that verify our signatures (the PSrE's root CA).
+DOCUMENTS_SIGNING_TRUST_ROOTS = env.list("DOCUMENTS_SIGNING_TRUST_ROOTS", default=[])
+# RFC 3161 timestamp authority and long-term validation (PAdES-B-LT) for production.
+DOCUMENTS_TSA_URL = env("DOCUMENTS_TSA_URL", default="")
+DOCUMENTS_SIGNING_LTV = env.bool("DOCUMENTS_SIGNING_LTV", default=False)
+# Public verification page: requests per IP (django-ratelimit rate syntax).
+DOCUMENTS_VERIFY_RATE = env("DOCUMENTS_VERIFY_RATE", default="30/m")
+# Calendar days before expiry when the holder is reminded to renew.
+DOCUMENTS_RENEWAL_REMINDER_DAYS = env.int("DOCUMENTS_RENEWAL_REMINDER_DAYS", default=30)
+DOCUMENTS_RENDER_GRACE_SECONDS = env.int("DOCUMENTS_RENDER_GRACE_SECONDS", default=120)
 
 # --- Notifications (outbox) -------------------------------------------------------
 # A worker's claim on a notification; must outlast one send (EMAIL_TIMEOUT).
@@ -545,7 +583,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Applications (permits) ---------------------------------------------------------

@@ -46,6 +46,7 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+DOCUMENTS_SIGNING_DIR = str(VAR_DIR / "test-signing")
 # WhiteNoise serves from the finders in tests; no collectstatic output exists.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
