@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import user_can
 from agencies.models import Service
+from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
 
 from . import services
@@ -221,6 +222,7 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
     is_applicant = application.applicant_id == request.user.pk
     if application.status == S.DRAFT and not is_applicant:
         raise Http404
+    record_access(request, application=application)  # PDP access log (no-op for owner)
     return render(
         request,
         "permits/application_detail.html",
@@ -339,6 +341,7 @@ def document_download(request: HttpRequest, uuid, document_uuid) -> FileResponse
         document__uuid=document_uuid,
     )
     document = link.document
+    record_access(request, application=application, document=document)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

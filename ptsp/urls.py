@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("sla.api.urls")),
     path("", include("workspace.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("auditor.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
@@ -46,6 +47,8 @@ urlpatterns = [
     path("", include("channeling.urls")),
     path("antrian/", include("queueing.urls")),
     path("audit/", include("audit.urls")),
+    path("auditor/", include("auditor.urls")),
+    path("privasi/", include("privacy.urls")),
     path("notifikasi/", include("notifications.urls")),
     path("ruang-kerja/", include("workspace.urls")),
     path("pembayaran/", include("payments.urls")),

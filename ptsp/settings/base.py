@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "channeling",
     "payments",
     "documents",
+    "privacy",
+    "auditor",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Second factor and session timeouts of staff (needs OTP and messages).
     "accounts.middleware.StaffSessionMiddleware",
+    # Auditor accounts read and never write (auditor.permissions).
+    "auditor.middleware.AuditorReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: turns a lockout into its response.
@@ -293,6 +297,14 @@ DOCUMENTS_VERIFY_RATE = env("DOCUMENTS_VERIFY_RATE", default="30/m")
 # Calendar days before expiry when the holder is reminded to renew.
 DOCUMENTS_RENEWAL_REMINDER_DAYS = env.int("DOCUMENTS_RENEWAL_REMINDER_DAYS", default=30)
 DOCUMENTS_RENDER_GRACE_SECONDS = env.int("DOCUMENTS_RENDER_GRACE_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE |= {
+    # Personal-data retention rules (privacy.retention): 01:30 WIB daily.
+    # https://crontab.guru/#30_1_*_*_*
+    "privacy-retention": {
+        "task": "privacy.tasks.privacy_retention_task",
+        "schedule": crontab(minute=30, hour=1),
+    },
+}
 
 # --- Notifications (outbox) -------------------------------------------------------
 # A worker's claim on a notification; must outlast one send (EMAIL_TIMEOUT).
@@ -468,6 +480,15 @@ AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
 AUDIT_SIGNING_KEY_FILE = ""
 # Public keys (base64) of earlier signing keys, still trusted after a rotation.
 AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
+
+# Auditor workspace: rows per page of the trail (keyset pages, no counts).
+AUDITOR_PAGE_SIZE = env.int("AUDITOR_PAGE_SIZE", default=50)
+
+# --- Personal data (privacy) -------------------------------------------------------
+# Staff access log kept this many calendar days (privacy.retention documents why).
+PRIVACY_ACCESS_LOG_DAYS = env.int("PRIVACY_ACCESS_LOG_DAYS", default=730)
+# Texts of final notifications blanked after this many calendar days.
+PRIVACY_NOTIFICATION_BODY_DAYS = env.int("PRIVACY_NOTIFICATION_BODY_DAYS", default=90)
 
 # `manage.py generate_data` (benchmarks) writes fake audit entries that can never
 # be removed: only dev, test and the benchmark settings turn it on.
