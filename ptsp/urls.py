@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("queueing.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("transparency.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
@@ -41,6 +42,7 @@ urlpatterns = [
     path("antrian/", include("queueing.urls")),
     path("audit/", include("audit.urls")),
     path("notifikasi/", include("notifications.urls")),
+    path("transparansi/", include("transparency.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "sla",
+    "transparency",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # https://crontab.guru/#*/5_*_*_*_*
     "permits-lapse-overdue": {
         "task": "permits.tasks.applications_lapse_overdue_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Transparency dashboard figures, rebuilt set-based every 15 minutes.
+    # https://crontab.guru/#*/15_*_*_*_*
+    "transparency-stats-refresh": {
+        "task": "transparency.tasks.stats_refresh_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Satisfaction survey invitations after outcomes and queue visits.
+    # https://crontab.guru/#*/5_*_*_*_*
+    "transparency-survey-invitations": {
+        "task": "transparency.tasks.survey_invitations_task",
         "schedule": crontab(minute="*/5"),
     },
 }
@@ -497,3 +510,21 @@ PERMITS_MAX_UPLOAD_BYTES = env.int("PERMITS_MAX_UPLOAD_BYTES", default=5 * 1024 
 PERMITS_REVISION_DAYS = env.int("PERMITS_REVISION_DAYS", default=14)
 # Period to object to a rejection, in calendar days from the decision.
 PERMITS_OBJECTION_DAYS = env.int("PERMITS_OBJECTION_DAYS", default=14)
+
+# Transparency, satisfaction survey and complaints (issue 16, docs/transparency.md).
+# Months of history the dashboard's aggregates keep.
+TRANSPARENCY_STATS_MONTHS = env.int("TRANSPARENCY_STATS_MONTHS", default=24)
+# Outcomes and visits older than this many days get no survey invitation.
+TRANSPARENCY_SURVEY_LOOKBACK_DAYS = env.int(
+    "TRANSPARENCY_SURVEY_LOOKBACK_DAYS", default=14
+)
+# Complaint answer deadline in working days (SP4N-LAPOR! guideline: information
+# requests and complaints answered within 5 working days).
+TRANSPARENCY_COMPLAINT_WORKING_DAYS = env.int(
+    "TRANSPARENCY_COMPLAINT_WORKING_DAYS", default=5
+)
+# Agency that receives complaints about offices no agency runs (the MPP).
+TRANSPARENCY_DEFAULT_AGENCY = env("TRANSPARENCY_DEFAULT_AGENCY", default="DPMPTSP")
+# SP4N-LAPOR! integration endpoint and token (empty: hand-over retried later).
+LAPOR_BASE_URL = env("LAPOR_BASE_URL", default="")
+LAPOR_TOKEN = env("LAPOR_TOKEN", default="")
