@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +30,15 @@ from transparency.selectors import (
 )
 
 from . import serializers as s
+
+
+class ById(CursorPagination):
+    ordering = "id"
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+
 
 _AGENCY = OpenApiParameter("agency", str, description="Agency code, e.g. DINKES.")
 _SEMESTER = OpenApiParameter("semester", str, description="IKM semester, e.g. 2026-1.")
@@ -89,6 +99,7 @@ class MonthViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [AllowAny]
     serializer_class = s.MonthSerializer
+    pagination_class = ById
 
     def get_queryset(self):
         return csv_rows(agency=_agency(self.request))
@@ -106,9 +117,10 @@ class SurveyInvitationViewSet(
     lookup_field = "uuid"
     permission_classes = [IsAuthenticated]
     serializer_class = s.InvitationSerializer
+    pagination_class = NewestFirst
 
     def get_queryset(self):
-        return invitations_of(self.request.user).order_by("-created_at")
+        return invitations_of(self.request.user)
 
     @extend_schema(
         request=s.SurveyAnswerInputSerializer, responses=s.InvitationSerializer
@@ -138,6 +150,7 @@ class ComplaintViewSet(
     lookup_field = "uuid"
     permission_classes = [IsAuthenticated]
     serializer_class = s.ComplaintOutputSerializer
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return complaints_visible_to(self.request.user).select_related(
