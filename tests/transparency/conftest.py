@@ -5,6 +5,7 @@ calendar, and a helper that walks an application to its outcome."""
 import datetime as dt
 
 from django.db import transaction
+from django.utils import translation
 
 import pytest
 import time_machine
@@ -22,6 +23,13 @@ from tests.permits.conftest import *  # noqa: F403  (workflow fixtures)
 from tests.permits.conftest import active_step, make_officer
 
 WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service errors are matched in English (the source strings)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
