@@ -9,11 +9,13 @@ pages read them instead of counting applications per request. A row with
 empty, the agency total.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from audit.bulk import AuditedManager
@@ -24,6 +26,13 @@ from .choices import ComplaintStatus, ComplaintSubject, SurveySource
 from .ikm import ELEMENT_FIELDS
 
 _DERIVED = "Derived figures rebuilt from audited tables by stats_refresh."
+
+
+def _null_as_zero(field: str) -> Coalesce:
+    """Unique keys over nullable scope columns: NULL (the agency or city
+    total) counts as one value. An expression index, because SQLite has no
+    ``NULLS NOT DISTINCT``."""
+    return Coalesce(field, Value(0))
 
 
 class _Scoped(models.Model):
@@ -79,8 +88,9 @@ class ServiceMonthStat(_Scoped):
         ordering = ["month"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "service", "month"],
-                nulls_distinct=False,
+                _null_as_zero("agency"),
+                _null_as_zero("service"),
+                Coalesce("month", Value(dt.date(1, 1, 1))),
                 name="service_month_stat_unique",
             ),
             models.CheckConstraint(
@@ -115,8 +125,8 @@ class BacklogStat(_Scoped):
         verbose_name_plural = _("backlog figures")
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "service"],
-                nulls_distinct=False,
+                _null_as_zero("agency"),
+                _null_as_zero("service"),
                 name="backlog_stat_unique",
             ),
         ]
@@ -151,8 +161,10 @@ class SurveyStat(_Scoped):
         verbose_name_plural = _("survey figures")
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "service", "year", "half"],
-                nulls_distinct=False,
+                _null_as_zero("agency"),
+                _null_as_zero("service"),
+                "year",
+                "half",
                 name="survey_stat_unique",
             ),
             models.CheckConstraint(

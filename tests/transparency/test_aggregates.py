@@ -213,3 +213,18 @@ def test_python_fallback_writes_the_tables(march, licence):
     row = ServiceMonthStat.objects.get(service=licence, month=dt.date(2026, 3, 1))
     assert (row.received, row.finished, row.within_sla) == (4, 3, 1)
     assert BacklogStat.objects.get(service=licence).overdue == 1
+
+
+def test_one_city_row_per_month_even_with_null_scope(db):
+    """NULL agency and service (the city total) still collide in the unique
+    key (an expression index, so SQLite enforces it too)."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    month = dt.date(2026, 3, 1)
+    ServiceMonthStat.objects.create(month=month, refreshed_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceMonthStat.objects.create(month=month, refreshed_at=timezone.now())
+    ServiceMonthStat.objects.create(month=None, refreshed_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceMonthStat.objects.create(month=None, refreshed_at=timezone.now())
