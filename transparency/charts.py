@@ -6,7 +6,9 @@ and is followed by its data as a table (the accessible fallback)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.utils.formats import number_format
 
 from queueing.statistics import BarChart, bar_chart
 
@@ -70,9 +72,13 @@ def trend_chart(
 
 
 def sla_chart(lines: list[Figures]) -> BarChart:
-    """Share finished within the SLA per line, in percent; lines without a
-    known deadline are left out."""
-    return bar_chart(
-        [(f.label, f.sla_percent) for f in lines if f.sla_percent is not None],
+    """Share finished within the SLA per line, in percent, labelled with the
+    short name; lines without a known deadline are left out. Values are
+    written in the active language's number format (``62,5%`` in
+    Indonesian)."""
+    chart = bar_chart(
+        [(f.short, f.sla_percent) for f in lines if f.sla_percent is not None],
         unit="%",
     )
+    bars = [replace(bar, text=f"{number_format(bar.value, 1)}%") for bar in chart.bars]
+    return replace(chart, bars=bars)

@@ -62,6 +62,7 @@ class Figures:
     key: tuple[int | None, int | None]
     label: str
     code: str
+    short: str
     received: int
     finished: int
     rejected: int
@@ -81,13 +82,22 @@ def _key(row) -> tuple[int | None, int | None]:
     return (row.agency_id, row.service_id)
 
 
-def _label(row) -> tuple[str, str]:
+def _service_label(service) -> tuple[str, str, str]:
+    name = str(service)  # the current version's name in the active language
+    return name, service.code, name
+
+
+def _agency_label(agency) -> tuple[str, str, str]:
+    return agency.display_name, agency.code, agency.short_name or agency.code
+
+
+def _label(row) -> tuple[str, str, str]:
+    """Name, code and short name (for chart labels) of a line."""
     if row.service_id:
-        version = row.service.current_version
-        return (version.name if version else row.service.code), row.service.code
+        return _service_label(row.service)
     if row.agency_id:
-        return row.agency.name, row.agency.code
-    return "", ""
+        return _agency_label(row.agency)
+    return "", "", ""
 
 
 def dashboard_figures(
@@ -117,11 +127,12 @@ def dashboard_figures(
     labels = _labels_for(keys - set(rows), agency)
     for key in keys:
         row, queue, survey = rows.get(key), backlog.get(key), surveys.get(key)
-        label, code = _label(row) if row else labels.get(key, ("", ""))
+        label, code, short = _label(row) if row else labels.get(key, ("", "", ""))
         figures = Figures(
             key=key,
             label=label,
             code=code,
+            short=short,
             received=row.received if row else 0,
             finished=row.finished if row else 0,
             rejected=row.rejected if row else 0,
@@ -150,14 +161,12 @@ def _labels_for(keys, agency) -> dict:
     agency_ids = [a for a, s in keys if a and not s]
     if service_ids:
         for service in Service.objects.filter(pk__in=service_ids).select_related(
-            "current_version", "agency"
+            "current_version"
         ):
-            name = service.current_version.name if service.current_version else ""
-            key = (service.agency_id, service.pk)
-            labels[key] = (name or service.code, service.code)
+            labels[(service.agency_id, service.pk)] = _service_label(service)
     if agency_ids:
         for a in Agency.objects.filter(pk__in=agency_ids):
-            labels[(a.pk, None)] = (a.name, a.code)
+            labels[(a.pk, None)] = _agency_label(a)
     return labels
 
 
