@@ -3,7 +3,10 @@ index on the public dashboard changes once the refresh task has run; the
 citizen files a complaint, a Dinkes officer answers it, the citizen reads the
 answer. Every page passes the accessibility and 360 px gates."""
 
+import datetime as dt
 import re
+
+from django.utils import timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +14,7 @@ from playwright.sync_api import expect
 from accounts.choices import OfficerRole
 from tests.accounts.conftest import make_staff  # noqa: F401  (fixture)
 from tests.transparency.conftest import *  # noqa: F403  (workflow fixtures)
-from tests.transparency.conftest import issue
+from tests.transparency.conftest import issue, set_due
 from transparency.models import Complaint
 from transparency.tasks import stats_refresh_task, survey_invitations_task
 
@@ -40,8 +43,10 @@ def test_survey_moves_the_index_and_a_complaint_is_answered(
     approver,
     dinkes,
     city_calendar,
+    capture,
 ):
     base = live_server.url
+    set_due(submitted, timezone.now() + dt.timedelta(days=5))  # the SLA engine's job
     issued = issue(submitted, front_office, verifier, approver)
     assert survey_invitations_task() == 1
     stats_refresh_task()
@@ -53,6 +58,7 @@ def test_survey_moves_the_index_and_a_complaint_is_answered(
     ikm = page.locator('[data-stat="ikm"] [data-ikm]')
     expect(ikm).to_have_attribute("data-ikm", "")
     expect(page.locator('[data-stat="finished"]')).to_have_text("1")
+    expect(page.locator('[data-stat="sla"]')).to_have_text("100,0%")
     assert_page_ok(page)
     page.goto(f"{base}/transparansi/")
     expect(page.locator("svg.trend title")).to_have_text(
@@ -66,6 +72,7 @@ def test_survey_moves_the_index_and_a_complaint_is_answered(
     assert_page_ok(page)
     page.get_by_role("link", name=issued.service_version.name).click()
     assert_page_ok(page)
+    capture(page, "survey", full_page=False)
     page.get_by_role("button", name="Kirim jawaban saya").click()
     expect(page.get_by_role("alert")).to_contain_text("Silakan pilih nilai")
     for i in range(1, 10):
@@ -84,6 +91,7 @@ def test_survey_moves_the_index_and_a_complaint_is_answered(
     expect(ikm).to_have_attribute("data-ikm", "97.22")
     expect(ikm).to_contain_text("(A)")
     assert_page_ok(page)
+    capture(page, "transparency-dashboard", desktop=True, full_page=True)
 
     # The citizen files a complaint about the application.
     page.goto(f"{base}/transparansi/pengaduan/baru/")
@@ -120,3 +128,4 @@ def test_survey_moves_the_index_and_a_complaint_is_answered(
         "Mohon maaf, kami perbaiki."
     )
     assert_page_ok(page)
+    capture(page, "complaint-answered")
