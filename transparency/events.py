@@ -96,3 +96,35 @@ COMPLAINT_FORWARDED = _event(
         "tracking id {{ tracking_id }}.\n{{ url }}",
     ),
 )
+
+COMPLAINT_ROUTED = _event(
+    "complaint.routed",
+    _("Complaint for your agency"),
+    {**_COMPLAINT, "due_at": _SAMPLE_AT},
+    id=(
+        "Pengaduan baru {{ reference }}",
+        "Pengaduan {{ reference }} untuk {{ agency }} wajib dijawab paling "
+        "lambat {{ due_at }}.\n{{ url }}",
+    ),
+    en=(
+        "New complaint {{ reference }}",
+        "Complaint {{ reference }} for {{ agency }} must be answered by "
+        "{{ due_at }}.\n{{ url }}",
+    ),
+)
+
+COMPLAINT_OVERDUE = _event(
+    "complaint.overdue",
+    _("Complaint answer overdue"),
+    {**_COMPLAINT, "due_at": _SAMPLE_AT},
+    id=(
+        "Pengaduan {{ reference }} lewat batas waktu",
+        "Pengaduan {{ reference }} untuk {{ agency }} belum dijawab, padahal "
+        "batas waktunya {{ due_at }}.\n{{ url }}",
+    ),
+    en=(
+        "Complaint {{ reference }} overdue",
+        "Complaint {{ reference }} for {{ agency }} is still unanswered; it was "
+        "due {{ due_at }}.\n{{ url }}",
+    ),
+)

@@ -439,6 +439,13 @@ class Complaint(TimeStampedModel):
     forwarded_at = models.DateTimeField(
         _("handed over at"), null=True, blank=True, editable=False
     )
+    overdue_notified_at = models.DateTimeField(
+        _("overdue notice sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the agency's heads were told the answer is late."),
+    )
 
     objects = AuditedManager()
 
@@ -470,3 +477,12 @@ class Complaint(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference or str(self.uuid)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still owed an answer and past ``due_at``."""
+        from django.utils import timezone
+
+        from .choices import OPEN_COMPLAINT_STATUSES
+
+        return self.status in OPEN_COMPLAINT_STATUSES and self.due_at < timezone.now()

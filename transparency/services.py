@@ -28,11 +28,17 @@ from queueing.choices import TicketStatus
 from queueing.models import QueueTicket
 
 from .aggregates import FINAL_STATUSES
-from .choices import ComplaintStatus, ComplaintSubject, SurveySource
+from .choices import (
+    OPEN_COMPLAINT_STATUSES,
+    ComplaintStatus,
+    ComplaintSubject,
+    SurveySource,
+)
 from .deadlines import complaint_due_at
 from .ikm import ELEMENT_FIELDS, SCALE
 from .lapor import LaporClient, LaporReport
 from .models import Complaint, SurveyInvitation, SurveyResponse
+from .permissions import MANAGER_ROLES
 
 WIB = ZoneInfo("Asia/Jakarta")
 SWEEP_BATCH = 500
@@ -259,7 +265,64 @@ def complaint_file(
         context={**_complaint_context(complaint), "due_at": complaint.due_at},
         dedupe_key=f"complaint:{complaint.pk}:received",
     )
+    _notify_managers(complaint, "complaint.routed")
     return complaint
+
+
+def _notify_managers(complaint: Complaint, event: str) -> int:
+    """Tell the agency's supervisors and heads (``MANAGER_ROLES``) about the
+    complaint; returns how many were told."""
+    managers = Officer.objects.filter(
+        agency_id=complaint.agency_id, role__in=MANAGER_ROLES, is_active=True
+    ).select_related("user")
+    for officer in managers:
+        notify(
+            event=event,
+            recipient=officer.user,
+            context={**_complaint_context(complaint), "due_at": complaint.due_at},
+            dedupe_key=f"complaint:{complaint.pk}:{event}:{officer.pk}",
+        )
+    return len(managers)
+
+
+def complaints_overdue_sweep(*, now: dt.datetime | None = None) -> int:
+    """Once per complaint, tell the agency's supervisors and heads that its
+    answer is past ``due_at`` (still submitted, or handed over without a local
+    answer). Returns the number of complaints flagged; safe to run twice (the
+    row lock and ``overdue_notified_at`` decide)."""
+    now = now or timezone.now()
+    ids = list(
+        Complaint.objects.filter(
+            status__in=OPEN_COMPLAINT_STATUSES,
+            due_at__lt=now,
+            overdue_notified_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    flagged = 0
+    for pk in ids:
+        with transaction.atomic(durable=True):
+            complaint = (
+                Complaint.objects.select_for_update()
+                .select_related("agency")
+                .get(pk=pk)
+            )
+            if (
+                complaint.overdue_notified_at is not None
+                or complaint.status not in OPEN_COMPLAINT_STATUSES
+            ):
+                continue
+            complaint.overdue_notified_at = now
+            complaint.save(update_fields=["overdue_notified_at", "updated_at"])
+            audit_record(
+                action="complaint.overdue",
+                obj=complaint,
+                changes={"overdue_notified_at": [None, now.isoformat()]},
+            )
+            _notify_managers(complaint, "complaint.overdue")
+            flagged += 1
+    return flagged
 
 
 def _complaint_context(complaint: Complaint) -> dict:

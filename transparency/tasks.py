@@ -7,7 +7,11 @@ from audit.context import audit_actor
 
 from .aggregates import stats_refresh
 from .lapor import LaporUnavailable
-from .services import complaint_lapor_submit, survey_invitations_sweep
+from .services import (
+    complaint_lapor_submit,
+    complaints_overdue_sweep,
+    survey_invitations_sweep,
+)
 
 
 @shared_task
@@ -31,3 +35,10 @@ def complaint_lapor_submit_task(complaint_id: int) -> None:
     unavailable."""
     with audit_actor(system="system:complaint_lapor_submit_task"):
         complaint_lapor_submit(complaint_id=complaint_id)
+
+
+@shared_task
+def complaints_overdue_task() -> int:
+    """Tell agency heads once about complaints past their deadline (beat)."""
+    with audit_actor(system="system:complaints_overdue_task"):
+        return complaints_overdue_sweep()

@@ -226,6 +226,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "transparency.tasks.survey_invitations_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Complaints past their answer deadline: the agency's heads are told once.
+    # https://crontab.guru/#*/15_*_*_*_*
+    "transparency-complaints-overdue": {
+        "task": "transparency.tasks.complaints_overdue_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Notifications (outbox) -------------------------------------------------------

@@ -259,3 +259,46 @@ def test_forward_button_for_supervisor(
     client.post(reverse("transparency:complaint_forward", args=[complaint.uuid]))
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.FORWARDED
+
+
+def test_agency_heads_are_told_of_a_new_complaint(
+    submitted, citizen, city_calendar, dinkes_head, dinkes_supervisor
+):
+    complaint_file(
+        citizen=citizen,
+        kind=ComplaintSubject.APPLICATION,
+        application=submitted,
+        title="Lama",
+        description="Belum ada kabar.",
+    )
+    told = set(
+        Notification.objects.filter(event="complaint.routed").values_list(
+            "recipient", flat=True
+        )
+    )
+    assert told == {dinkes_head.user_id, dinkes_supervisor.user_id}
+
+
+def test_overdue_complaints_are_flagged_once(complaint, dinkes_head, verifier):
+    from transparency.services import complaints_overdue_sweep
+
+    before = complaint.due_at - dt.timedelta(minutes=1)
+    assert complaints_overdue_sweep(now=before) == 0
+    late = complaint.due_at + dt.timedelta(minutes=1)
+    assert complaints_overdue_sweep(now=late) == 1
+    assert complaints_overdue_sweep(now=late) == 0
+    complaint.refresh_from_db()
+    assert complaint.overdue_notified_at == late
+    notices = Notification.objects.filter(
+        event="complaint.overdue", recipient=dinkes_head.user
+    )
+    assert notices.values("dedupe_key").distinct().count() == 1
+
+
+def test_answered_complaints_are_never_overdue(complaint, verifier, dinkes_head):
+    from transparency.services import complaints_overdue_sweep
+
+    complaint_answer(complaint=complaint, user=verifier.user, answer="Beres.")
+    assert complaints_overdue_sweep(now=complaint.due_at + dt.timedelta(days=9)) == 0
+    complaint.refresh_from_db()
+    assert not complaint.is_overdue
