@@ -33,6 +33,7 @@ api_v1 = [
     path("", include("workspace.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("auditor.api.urls")),
+    path("", include("transparency.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
@@ -53,6 +54,7 @@ urlpatterns = [
     path("ruang-kerja/", include("workspace.urls")),
     path("pembayaran/", include("payments.urls")),
     path("", include("documents.urls")),
+    path("transparansi/", include("transparency.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

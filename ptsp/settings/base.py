@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "documents",
     "privacy",
     "auditor",
+    "transparency",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "documents-renewal-reminders": {
         "task": "documents.tasks.documents_renewal_reminders_task",
         "schedule": crontab(minute=0, hour=7),
+    },
+    # Transparency dashboard figures, rebuilt set-based every 15 minutes.
+    # https://crontab.guru/#*/15_*_*_*_*
+    "transparency-stats-refresh": {
+        "task": "transparency.tasks.stats_refresh_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Satisfaction survey invitations after outcomes and queue visits.
+    # https://crontab.guru/#*/5_*_*_*_*
+    "transparency-survey-invitations": {
+        "task": "transparency.tasks.survey_invitations_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Complaints past their answer deadline: the agency's heads are told once.
+    # https://crontab.guru/#*/15_*_*_*_*
+    "transparency-complaints-overdue": {
+        "task": "transparency.tasks.complaints_overdue_task",
+        "schedule": crontab(minute="*/15"),
     },
 }
 
@@ -647,3 +666,21 @@ PAYMENTS_CALLBACK_TOLERANCE_SECONDS = env.int(
 )
 # How long a bill (SKRD) can be paid, in calendar hours from its issue.
 PAYMENTS_BILL_VALID_HOURS = env.int("PAYMENTS_BILL_VALID_HOURS", default=7 * 24)
+
+# Transparency, satisfaction survey and complaints (issue 16, docs/transparency.md).
+# Months of history the dashboard's aggregates keep.
+TRANSPARENCY_STATS_MONTHS = env.int("TRANSPARENCY_STATS_MONTHS", default=24)
+# Outcomes and visits older than this many days get no survey invitation.
+TRANSPARENCY_SURVEY_LOOKBACK_DAYS = env.int(
+    "TRANSPARENCY_SURVEY_LOOKBACK_DAYS", default=14
+)
+# Complaint answer deadline in working days (SP4N-LAPOR! guideline: information
+# requests and complaints answered within 5 working days).
+TRANSPARENCY_COMPLAINT_WORKING_DAYS = env.int(
+    "TRANSPARENCY_COMPLAINT_WORKING_DAYS", default=5
+)
+# Agency that receives complaints about offices no agency runs (the MPP).
+TRANSPARENCY_DEFAULT_AGENCY = env("TRANSPARENCY_DEFAULT_AGENCY", default="DPMPTSP")
+# SP4N-LAPOR! integration endpoint and token (empty: hand-over retried later).
+LAPOR_BASE_URL = env("LAPOR_BASE_URL", default="")
+LAPOR_TOKEN = env("LAPOR_TOKEN", default="")
