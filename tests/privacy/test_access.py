@@ -148,3 +148,21 @@ def test_api_export_is_a_zip(client, citizen):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response.content[:2] == b"PK"
+
+
+def test_the_workspace_application_page_and_api_are_logged(
+    client, submitted, front_office
+):
+    from django.urls import reverse
+
+    client.force_login(front_office.user)
+    page = client.get(reverse("workspace:application", kwargs={"uuid": submitted.uuid}))
+    assert page.status_code == 200
+    api = client.get(f"/api/v1/workspace/applications/{submitted.uuid}/")
+    assert api.status_code == 200, api.content
+    assert (
+        PersonalDataAccess.objects.filter(
+            viewer=front_office.user, application=submitted, kind=AccessKind.APPLICATION
+        ).count()
+        == 2
+    )

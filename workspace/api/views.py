@@ -24,6 +24,7 @@ from accounts.models import Officer
 from accounts.permissions import user_can
 from accounts.selectors import officers_acting_as
 from permits.models import Application, ApplicationStep
+from privacy.access import record_access
 from workspace import services
 from workspace.filters import TaskFilter
 from workspace.permissions import MANAGING_ROLES
@@ -183,6 +184,11 @@ class OfficerApplicationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewS
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
         return applications_for_officer(self.request.user)
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        application = self.get_object()
+        record_access(request, application=application)  # PDP access log
+        return Response(self.get_serializer(application).data)
 
     @extend_schema(
         methods=["get"], request=None, responses=s.NoteOutputSerializer(many=True)
