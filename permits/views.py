@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import user_can
 from agencies.models import Service
+from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
 
 from . import services
@@ -33,6 +34,7 @@ from .selectors import (
     application_qs_visible_to,
     application_timeline,
     applications_of,
+    documents_of,
     officer_actions_for,
     what_next,
     work_list_for,
@@ -81,12 +83,11 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
     if application.status not in (S.DRAFT, S.WAITING_FOR_APPLICANT):
         return redirect("permits:detail", uuid=application.uuid)
     schema = effective_schema(application.service_version)
-    requirements = application.service_version.requirements
     submitting = request.method == "POST" and "submit" in request.POST
     form_class = schema_form_class(schema, english=_english(), strict=submitting)
     if request.method == "POST":
         form = form_class(request.POST)
-        docs = DocumentsForm(request.POST, request.FILES, requirements=requirements)
+        docs = _documents_form(request, application, request.POST, request.FILES)
         if form.is_valid() and docs.is_valid():
             # Drafts keep what was typed, even when a file below is refused.
             services.application_update_draft(
@@ -95,7 +96,7 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                 form_data=form_to_json(form.cleaned_data),
             )
             for name, upload in list(docs.cleaned_data.items()):
-                if not upload:
+                if not upload or not name.startswith("doc_"):
                     continue
                 try:
                     services.document_upload(
@@ -107,6 +108,16 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                     )
                 except ApplicationError as error:
                     docs.add_error(name, error.message)
+            reusable = {str(d.uuid): d for d in docs.reusable_documents}
+            for code, doc_uuid in docs.reuse_choices().items():
+                try:
+                    services.document_attach(
+                        application=application,
+                        document=reusable[doc_uuid],
+                        owner=request.user,
+                    )
+                except ApplicationError as error:
+                    docs.add_error(f"reuse_{code}", error.message)
             if not docs.errors and submitting:
                 return _submit(request, application, form)
             if not docs.errors:
@@ -114,7 +125,7 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                 return redirect("permits:edit", uuid=application.uuid)
     else:
         form = form_class(initial=application.form_data)
-        docs = DocumentsForm(requirements=requirements)
+        docs = _documents_form(request, application)
     attached = {
         link.requirement_code: link.document
         for link in application.document_links.select_related("document")
@@ -130,6 +141,29 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
             "idempotency_key": uuid_lib.uuid4().hex,
         },
     )
+
+
+def _documents_form(request, application, data=None, files=None) -> DocumentsForm:
+    """The upload fields of ``application``'s requirements, with the user's own
+    earlier files for the same requirements offered for reuse (one query)."""
+    requirements = application.service_version.requirements
+    codes = {item["code"] for item in requirements}
+    attached = set(application.document_links.values_list("document_id", flat=True))
+    earlier = [
+        doc
+        for doc in documents_of(request.user).filter(requirement_code__in=codes)
+        if doc.pk not in attached
+    ]
+    reusable: dict[str, list] = {}
+    for doc in earlier:
+        offered = reusable.setdefault(doc.requirement_code, [])
+        if len(offered) < 5:  # the newest five per requirement
+            offered.append(doc)
+    form = DocumentsForm(
+        data, files, requirements=requirements, english=_english(), reusable=reusable
+    )
+    form.reusable_documents = earlier
+    return form
 
 
 def _submit(request, application, form):
@@ -156,9 +190,7 @@ def _submit(request, application, form):
             {
                 "application": application,
                 "form": form,
-                "docs": DocumentsForm(
-                    requirements=application.service_version.requirements
-                ),
+                "docs": _documents_form(request, application),
                 "attached": {},
                 "idempotency_key": uuid_lib.uuid4().hex,
             },
@@ -190,6 +222,7 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
     is_applicant = application.applicant_id == request.user.pk
     if application.status == S.DRAFT and not is_applicant:
         raise Http404
+    record_access(request, application=application)  # PDP access log (no-op for owner)
     return render(
         request,
         "permits/application_detail.html",
@@ -308,6 +341,7 @@ def document_download(request: HttpRequest, uuid, document_uuid) -> FileResponse
         document__uuid=document_uuid,
     )
     document = link.document
+    record_access(request, application=application, document=document)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -330,7 +364,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Status and dates of an application by reference and tracking code; no
     personal data."""
-    form = TrackForm(request.GET or None)
+    # A receipt's QR code opens this page with only the reference filled in.
+    form = (
+        TrackForm(request.GET)
+        if "code" in request.GET
+        else TrackForm(initial={"reference": request.GET.get("reference", "")})
+    )
     application = None
     if form.is_valid():
         application = services.application_track(
