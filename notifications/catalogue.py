@@ -155,6 +155,60 @@ ACCOUNT_NIK_REGISTRATION_ATTEMPT = _event(
     ),
 )
 
+# --- Assisted submission at a service point (channeling) --------------------------
+
+# The SMS leaves the service name out: with it, one 160-character segment is
+# not enough.
+
+_ASSISTED = {
+    "code": "482913",
+    "purpose": "assisted_confirmation",
+    "valid_minutes": 10,
+    "service": "Perubahan Data Peserta JKN-KIS",
+    "office": "Kecamatan Ciledug",
+    "operator": "Rina Wulandari",
+}
+_ASSISTED_SHORT = {
+    "id": (
+        "Kode konfirmasi PTSP",
+        "{{ code }}: kode konfirmasi permohonan Anda di {{ office }}, berlaku "
+        "{{ valid_minutes|default:10 }} menit. Berikan hanya di loket itu.",
+    ),
+    "en": (
+        "PTSP confirmation code",
+        "{{ code }}: confirmation code of your application at {{ office }}, "
+        "valid {{ valid_minutes|default:10 }} minutes. Give it only at that counter.",
+    ),
+}
+
+CHANNELING_CONFIRMATION_CODE = _event(
+    "channeling.confirmation_code",
+    _("Confirmation code of an application filed at a service point"),
+    _ASSISTED,
+    channels=(Channel.EMAIL,),
+    sensitive=("code",),
+    urgent=True,
+    channel_texts={Channel.SMS: _ASSISTED_SHORT, Channel.WHATSAPP: _ASSISTED_SHORT},
+    id=(
+        "Kode konfirmasi permohonan di {{ office }}",
+        "Petugas {{ operator }} di {{ office }} mengisi permohonan {{ service }} "
+        "atas nama Anda. Jika Anda sedang berada di loket itu dan setuju, "
+        "masukkan kode {{ code }} di layar petugas. Kode berlaku "
+        "{{ valid_minutes|default:10 }} menit.\n\nDengan kode yang sama Anda "
+        "dapat mengaktifkan akun PTSP Anda nanti (menu Aktifkan akun).\n\n"
+        "Jika Anda tidak berada di loket, jangan berikan kode ini kepada siapa pun.",
+    ),
+    en=(
+        "Confirmation code for your application at {{ office }}",
+        "Officer {{ operator }} at {{ office }} filled in a {{ service }} "
+        "application in your name. If you are at that counter and agree, enter "
+        "the code {{ code }} on the officer's screen. It is valid for "
+        "{{ valid_minutes|default:10 }} minutes.\n\nWith the same code you can "
+        "activate your PTSP account later (Activate account).\n\n"
+        "If you are not at the counter, give this code to nobody.",
+    ),
+)
+
 # --- Applications -----------------------------------------------------------------
 
 APPLICATION_SUBMITTED = _event(
@@ -520,5 +574,50 @@ PERMIT_RENEWAL_REMINDER = _event(
         "Permit {{ document_number }} is due for renewal",
         "{{ service }} number {{ document_number }} is valid until "
         '{{ expires_on|date:"j F Y" }}. Apply for renewal at:\n{{ url }}',
+    ),
+)
+
+# --- Issued documents (issue 14) ------------------------------------------------------
+
+_DOCUMENT = {
+    "number": "0001/SIP-DOKTER/DPMPTSP/2026",
+    "service": "Surat Izin Praktik Dokter",
+}
+
+DOCUMENT_EXPIRING = _event(
+    "document.expiring",
+    _("Permit expires soon"),
+    {
+        **_DOCUMENT,
+        "valid_until": _at(),
+        "url": "https://ptsp.tangerangkota.go.id/dokumen/0f8c/",
+    },
+    id=(
+        "Izin {{ number }} segera berakhir",
+        "{{ service }} nomor {{ number }} berlaku sampai "
+        '{{ valid_until|date:"j F Y" }}. Ajukan perpanjangan sebelum tanggal '
+        "itu:\n{{ url }}",
+    ),
+    en=(
+        "Permit {{ number }} expires soon",
+        "Your {{ service }} number {{ number }} is valid until "
+        '{{ valid_until|date:"j F Y" }}. Apply for its renewal before then:\n'
+        "{{ url }}",
+    ),
+)
+
+DOCUMENT_REVOKED = _event(
+    "document.revoked",
+    _("Document revoked"),
+    {**_DOCUMENT, "reason": "Data pemohon tidak benar."},
+    id=(
+        "Dokumen {{ number }} dicabut",
+        "{{ service }} nomor {{ number }} telah dicabut dan tidak berlaku lagi. "
+        "Alasan: {{ reason }}",
+    ),
+    en=(
+        "Document {{ number }} revoked",
+        "Your {{ service }} number {{ number }} has been revoked and is no longer "
+        "valid. Reason: {{ reason }}",
     ),
 )

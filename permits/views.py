@@ -15,12 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import AGENCY_HEAD, APPROVER, user_can
+from accounts.permissions import user_can
 from agencies.models import Service
+from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
 
 from . import services
@@ -33,6 +35,7 @@ from .selectors import (
     application_timeline,
     applications_of,
     documents_of,
+    officer_actions_for,
     what_next,
     work_list_for,
 )
@@ -213,33 +216,13 @@ def application_receipt(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-def _officer_actions(user, application):
-    """``[(step, [action, ...])]`` of the active steps ``user`` may act on."""
-    out = []
-    for step in application.steps.filter(status="active").select_related("agency"):
-        if not user_can(user, "application.act_on_step", step):
-            continue
-        if application.status == S.APPROVED:
-            actions = ["complete"]
-        elif step.role in (APPROVER, AGENCY_HEAD):
-            actions = ["approve", "reject", "request_revision"]
-            if step.role == AGENCY_HEAD:
-                actions = ["complete", "reject"]
-        elif step.kind == "external_system":
-            actions = ["record_external", "request_revision", "reject"]
-        else:
-            actions = ["complete", "request_revision", "reject"]
-        if application.status in (S.SUBMITTED, S.IN_PROGRESS, S.APPROVED):
-            out.append((step, actions))
-    return out
-
-
 @login_required
 def application_detail(request: HttpRequest, uuid) -> HttpResponse:
     application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
     is_applicant = application.applicant_id == request.user.pk
     if application.status == S.DRAFT and not is_applicant:
         raise Http404
+    record_access(request, application=application)  # PDP access log (no-op for owner)
     return render(
         request,
         "permits/application_detail.html",
@@ -252,7 +235,7 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
             "links": application.document_links.select_related("document"),
             "can_withdraw": is_applicant and application.status in WITHDRAWABLE,
             "can_object": is_applicant and application.status == S.REJECTED,
-            "officer_actions": _officer_actions(request.user, application),
+            "officer_actions": officer_actions_for(request.user, application),
             "action_form": OfficerActionForm(initial={"version": application.version}),
             "reason_form": ReasonForm(),
         },
@@ -339,6 +322,12 @@ def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpRe
         messages.success(request, _("Done."))
     except ApplicationError as error:
         messages.error(request, error.message)
+    # The officer workspace posts here too and asks to come back to its page.
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        return redirect(back)
     return redirect("permits:detail", uuid=application.uuid)
 
 
@@ -352,6 +341,7 @@ def document_download(request: HttpRequest, uuid, document_uuid) -> FileResponse
         document__uuid=document_uuid,
     )
     document = link.document
+    record_access(request, application=application, document=document)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -374,7 +364,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Status and dates of an application by reference and tracking code; no
     personal data."""
-    form = TrackForm(request.GET or None)
+    # A receipt's QR code opens this page with only the reference filled in.
+    form = (
+        TrackForm(request.GET)
+        if "code" in request.GET
+        else TrackForm(initial={"reference": request.GET.get("reference", "")})
+    )
     application = None
     if form.is_valid():
         application = services.application_track(

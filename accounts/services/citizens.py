@@ -150,7 +150,8 @@ def citizen_register(
         action="account.register",
         obj=user,
         changes={
-            "full_name": [None, user.full_name],
+            # A reference, not the name: the trail never copies personal values.
+            "full_name": [None, personal_ref(user, "full_name")],
             **{f: [None, personal_ref(user, f)] for f in _PERSONAL if getattr(user, f)},
         },
         reason="" if created else "registration repeated before verification",
@@ -401,6 +402,9 @@ def profile_update(*, user: User, full_name: str, preferred_language: str) -> Us
     changes = {
         k: [v, getattr(user, k)] for k, v in before.items() if v != getattr(user, k)
     }
+    if "full_name" in changes:  # personal: recorded as a reference only
+        ref = personal_ref(user, "full_name")
+        changes["full_name"] = [ref, ref]
     if changes:
         audit_record(action="account.profile_update", obj=user, changes=changes)
     return user

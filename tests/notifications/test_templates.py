@@ -37,6 +37,8 @@ ISSUE_EVENTS = {
     "permit.renewal_reminder",
     "appointment.invitation",  # issue 12: an officer invites to book
     "account.nik_registration_attempt",  # registration does not reveal NIKs
+    # Issue 8: the code a citizen at a service point confirms with.
+    "channeling.confirmation_code",
 }
 
 
