@@ -8,7 +8,6 @@ _api = "tests/queueing/test_api.py"
 
 RULES = {
     "queueing:offices": public(),
-    "queueing:invite": Rule(elsewhere=_elsewhere),
     "queueing:ticket": Rule(elsewhere=_elsewhere),
     "queueing:ticket-status": Rule(elsewhere=_elsewhere),
     "queueing:counters": Rule(elsewhere="tests/queueing/test_counter_work.py"),
