@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 PTSP_PORT ?= 8000
 export PTSP_PORT
 
-.PHONY: help run test lint fmt messages check setup setup-dev node clean lock bench bench-smoke
+SCREENSHOTS_DIR ?= docs/screenshots
+
+.PHONY: screenshots help run test lint fmt messages check setup setup-dev node clean lock bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +59,9 @@ lint: setup-dev ## ruff check and format check
 fmt: setup-dev ## Format and autofix with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+screenshots: setup-dev node messages-compile ## Capture the key pages into docs/screenshots (runs the browser journeys)
+	PTSP_SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/browser -q $(PYTEST_ARGS)
 
 messages: setup ## Extract translatable strings into locale/{id,en}
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete

@@ -33,6 +33,7 @@ from agencies.models import Service
 from audit.services import audit_record
 from notifications.services import notify
 from ptsp.exceptions import ApplicationError, InvalidTransition, StaleVersion
+from sla.services import sla_sync
 
 from .choices import ApplicationStatus, StepAction, StepStatus
 from .forms_schema import effective_schema
@@ -113,6 +114,7 @@ def _transition(
     )
     if notify_event:
         _notify(application, notify_event, notify_context or {})
+    sla_sync(application, actor=actor, reason=reason)  # clock and deadlines
     return change
 
 
@@ -163,6 +165,24 @@ def application_create_draft(
 ) -> Application:
     """Start a draft for the service's current version. Raises
     ``ApplicationError`` for an unpublished service or one with no version."""
+    return _application_create_draft(
+        applicant=applicant,
+        service=service,
+        form_data=form_data,
+        business=business,
+        subject=subject,
+    )
+
+
+def _application_create_draft(
+    *,
+    applicant,
+    service: Service,
+    form_data: dict | None = None,
+    business=None,
+    subject: dict | None = None,
+) -> Application:
+    """``application_create_draft`` inside the caller's transaction."""
     if not service.is_published or service.current_version_id is None:
         raise ApplicationError(_("This service does not accept applications."))
     if business is not None:
@@ -320,6 +340,17 @@ def application_submit(
     changes nothing (a double click or a retried request). Raises
     ``ValidationError`` (form data), ``InvalidTransition``.
     """
+    return _application_submit(
+        application=application, applicant=applicant, idempotency_key=idempotency_key
+    )
+
+
+def _application_submit(
+    *, application: Application, applicant, idempotency_key: str
+) -> tuple[Application, str | None]:
+    """``application_submit`` inside the caller's transaction (for services
+    that submit as part of their own work, e.g. an assisted submission
+    confirmed by the citizen's code)."""
     application = application_lock(pk=application.pk)
     _ensure_applicant(application, applicant)
     if idempotency_key and application.idempotency_key == idempotency_key:
@@ -347,6 +378,9 @@ def application_submit(
         notify_context={"submitted_at": now},
     )
     _advance(application, actor=applicant)
+    from documents.services import _receipt_create
+
+    _receipt_create(application)
     return application, code
 
 
@@ -366,6 +400,14 @@ def _steps_create(application: Application) -> None:
         )
         for s in application.service_version.steps.order_by("order")
     ]
+    # Leading applicant steps are the filing itself ("Pengajuan ... oleh
+    # pemohon" in the catalogue): the submission does them.
+    now = timezone.now()
+    for step in steps:
+        if step.kind != StepKind.APPLICANT:
+            break
+        step.status = StepStatus.DONE
+        step.started_at = step.finished_at = now
     # Steps are copied once per application; the audit entry below records
     # the copy (the bulk insert is not a change of existing rows).
     ApplicationStep.objects.bulk_create(steps)
@@ -416,6 +458,7 @@ def _advance(application: Application, *, actor) -> None:
     group; applicant steps wait for the applicant; when none is left, the
     application is decided (approved) and issued or completed."""
     if application.steps.filter(status=StepStatus.ACTIVE).exists():
+        sla_sync(application, actor=actor)  # a parallel step finished
         return
     now = timezone.now()
     group = _next_group(application)
@@ -443,16 +486,21 @@ def _advance(application: Application, *, actor) -> None:
             step=group[0],
             reason=group[0].name,
         )
+    else:
+        sla_sync(application, actor=actor)  # the new steps' ledger segments
 
 
 def _finish(application: Application, *, actor) -> None:
+    from documents.services import _document_issue
+
+    document = _document_issue(application)
     if application.service.category == ServiceCategory.PERMIT:
         _transition(
             application,
             to=S.ISSUED,
             actor=actor,
             notify_event="application.issued",
-            notify_context={"document_number": application.reference},
+            notify_context={"document_number": document.number},
         )
     else:
         _transition(
@@ -644,15 +692,43 @@ def application_approve(
     user,
     seen_version: int,
     note: str = "",
+    external_reference: str = "",
 ) -> Application:
     """The signatory approves at an approver's step; later steps (issuance)
-    follow, and when none is left the permit is issued."""
+    follow, and when none is left the permit is issued (or the correction
+    completed). ``external_reference`` records the number another system gave
+    the result (e.g. BPJS's reference of a data correction)."""
+    return _application_approve(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        note=note,
+        external_reference=external_reference,
+    )
+
+
+def _application_approve(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    note: str = "",
+    external_reference: str = "",
+) -> Application:
+    """``application_approve`` inside the caller's transaction."""
     application, step = _officer_preamble(application, step, user, seen_version)
     if step.role not in (APPROVER, AGENCY_HEAD):
         raise ApplicationError(_("Only the signatory approves at this step."))
     if application.status == S.SUBMITTED:
         _transition(application, to=S.IN_PROGRESS, actor=user, step=step)
-    _step_done(step, user=user, action=StepAction.APPROVE)
+    _step_done(
+        step,
+        user=user,
+        action=StepAction.APPROVE,
+        external_reference=external_reference.strip(),
+    )
     _transition(
         application,
         to=S.APPROVED,
@@ -676,6 +752,24 @@ def application_reject(
     reason: str,
 ) -> Application:
     """Reject with a reason (required); the remaining steps are skipped."""
+    return _application_reject(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        reason=reason,
+    )
+
+
+def _application_reject(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    reason: str,
+) -> Application:
+    """``application_reject`` inside the caller's transaction."""
     application, step = _officer_preamble(application, step, user, seen_version)
     if not reason.strip():
         raise ApplicationError(

@@ -16,6 +16,9 @@ AXE_JS = (
     Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 )
 MOBILE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+#: ``make screenshots`` sets this; the journeys then save their key pages there.
+SCREENSHOTS_DIR = os.environ.get("PTSP_SCREENSHOTS_DIR", "")
 
 
 def pytest_collection_modifyitems(items):
@@ -95,3 +98,27 @@ def assert_page_ok():
         )
 
     return check
+
+
+@pytest.fixture
+def capture():
+    """Callable ``capture(page, name, desktop=False, full_page=None)``.
+
+    Under ``make screenshots`` (``PTSP_SCREENSHOTS_DIR`` set) it saves the page as
+    ``<dir>/<name>.png`` at 360 px, or 1280 px for staff pages; otherwise it does
+    nothing. The journeys call it on the pages the README shows, so the pictures
+    always come from a passing test."""
+
+    def save(page, name: str, *, desktop: bool = False, full_page=None) -> None:
+        if not SCREENSHOTS_DIR:
+            return
+        target = Path(SCREENSHOTS_DIR) / f"{name}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if desktop:
+            page.set_viewport_size(DESKTOP)
+        full = (not desktop) if full_page is None else full_page
+        page.screenshot(path=str(target), full_page=full)
+        page.set_viewport_size(MOBILE)
+        assert target.stat().st_size > 0, f"empty screenshot {target}"
+
+    return save

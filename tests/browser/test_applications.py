@@ -29,10 +29,12 @@ def _log_in(page, base, username, password, next_url):
     page.get_by_role("button", name="Masuk").click()
 
 
-def _officer_opens(page, base, username, reference, assert_page_ok):
+def _officer_opens(page, base, username, reference, assert_page_ok, capture=None):
     _log_in(page, base, username, PASSWORD, "/permohonan/tugas/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Daftar tugas")
     assert_page_ok(page)
+    if capture:
+        capture(page, "officer-queue", desktop=True)
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_test_id("status")).to_be_visible()
     assert_page_ok(page)
@@ -45,6 +47,7 @@ def test_practice_licence_with_a_revision_from_dinkes(
     make_staff,  # noqa: F811
     settings,
     tmp_path,
+    capture,
 ):
     settings.MEDIA_ROOT = tmp_path
     with audit_actor(system="system:test"):
@@ -75,18 +78,22 @@ def test_practice_licence_with_a_revision_from_dinkes(
     page.get_by_label("Alamat tempat praktik").fill("Jl. Merdeka 1, Tangerang")
     page.get_by_label("SIP ke-").select_option("1")
     page.get_by_label("KTP-el").set_input_files(str(upload))
+    capture(page, "application-form")
     page.get_by_role("button", name="Ajukan permohonan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Permohonan Anda diterima"
     )
     assert_page_ok(page)
+    capture(page, "receipt")
     reference = page.get_by_test_id("reference").inner_text()
     expect(page.get_by_test_id("tracking-code")).to_be_visible()
+    expect(page.get_by_test_id("sla-expected")).to_be_visible()  # SLA, issue 9
     application = Application.objects.get(reference=reference)
     assert application.document_links.count() == 1
 
     # DPMPTSP front office verifies.
-    _officer_opens(page, base, "fo", reference, assert_page_ok)
+    _officer_opens(page, base, "fo", reference, assert_page_ok, capture)
+    capture(page, "officer-application", desktop=True)
     page.get_by_role("button", name="Selesaikan tahap ini").click()
     expect(page.get_by_test_id("status")).to_have_text("Sedang diproses")
     assert_page_ok(page)
@@ -138,5 +145,6 @@ def test_practice_licence_with_a_revision_from_dinkes(
         expect(timeline).to_contain_text(text)
     expect(page.get_by_test_id("status")).to_have_text("Disetujui")
     assert_page_ok(page)
+    capture(page, "timeline")
     application.refresh_from_db()
     assert application.form_data["str_number"] == "STR-456"

@@ -16,7 +16,7 @@ PBG_UMUM = (
 
 
 def test_search_pbg_open_it_and_see_steps_agencies_and_sla(
-    live_server, page, assert_page_ok
+    live_server, page, assert_page_ok, capture
 ):
     catalogue_apply(plan=read_catalogue(), reason="browser test", holiday_years=())
 
@@ -27,6 +27,7 @@ def test_search_pbg_open_it_and_see_steps_agencies_and_sla(
     expect(page.get_by_role("heading", level=1)).to_have_text("Katalog layanan")
     expect(page.locator("li.card")).to_have_count(46)
     assert_page_ok(page)
+    capture(page, "catalogue", full_page=False)
 
     page.get_by_label("Cari berdasarkan nama, kode, atau instansi").fill("PBG")
     page.get_by_role("button", name="Cari", exact=True).click()
@@ -52,6 +53,7 @@ def test_search_pbg_open_it_and_see_steps_agencies_and_sla(
     agencies = page.locator("section", has=page.get_by_role("heading", name="Instansi"))
     expect(agencies).to_contain_text("Dinas Pekerjaan Umum dan Penataan Ruang")
     assert_page_ok(page)
+    capture(page, "service-page")
 
     page.get_by_role("link", name="Standar pelayanan (UU 25/2009)").click()
     expect(

@@ -30,7 +30,7 @@ def login(page, base: str, username: str, password: str) -> None:
 
 
 def test_kiosk_counter_board_and_statistics(
-    live_server, page, assert_page_ok, django_user_model
+    live_server, page, assert_page_ok, django_user_model, capture
 ):
     office = OfficeFactory(code="mpp-uji", name="MPP Uji")  # open all day, every day
     permit = ServiceFactory(code="pbg-uji", name="Persetujuan Bangunan Gedung")
@@ -53,6 +53,7 @@ def test_kiosk_counter_board_and_statistics(
     expect(page.locator("#ticket-status")).to_contain_text("Anda berikutnya.")
     expect(page.locator("figure.qr svg")).to_be_visible()
     assert_page_ok(page)
+    capture(page, "queue-ticket")
 
     # The display board, sound enabled as a TV operator would.
     board = page.context.new_page()
@@ -87,6 +88,7 @@ def test_kiosk_counter_board_and_statistics(
     ]
     assert board.evaluate("() => window.ptspBoard.chimes") >= 2  # enable + call
     expect(board.locator(".recent")).to_contain_text("A001")
+    capture(board, "display-board", desktop=True)
 
     # The visitor's own page follows (it polls every 10 s; a reload is quicker).
     page.reload()
@@ -107,5 +109,6 @@ def test_kiosk_counter_board_and_statistics(
     expect(desk.locator('[data-stat="issued"]')).to_have_text("1")
     expect(desk.locator('[data-stat="served"]')).to_have_text("1")
     expect(desk.locator("svg.chart.heat")).to_be_visible()
+    capture(desk, "queue-statistics", desktop=True)
     assert_page_ok(desk)
     desk.context.close()
