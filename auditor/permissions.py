@@ -6,8 +6,7 @@ from accounts.permissions import is_admin, is_auditor, rule
 
 #: Views an auditor may POST to: their own session and account security, the
 #: language switch, "verify now" (a reading of the trail, not a change) and
-#: the download of their own personal data (UU 27/2022 applies to staff too)
-#: and the read marks of their own notification inbox (not a record).
+#: the download of their own personal data (UU 27/2022 applies to staff too).
 AUDITOR_WRITE_ALLOWED = frozenset(
     {
         "accounts:login",
@@ -20,10 +19,6 @@ AUDITOR_WRITE_ALLOWED = frozenset(
         "auditor:verify",
         "api:auditor-api:verify",
         "privacy:export",
-        "notifications:mark-all-read",
-        "notifications:mark-read",
-        "api:notifications-api:notification-read-all",
-        "api:notifications-api:notification-read",
         "api:privacy-api:export",
     }
 )

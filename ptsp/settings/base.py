@@ -601,6 +601,10 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "permits.choices.ApplicationStatus",
         "StepStatusEnum": "permits.choices.StepStatus",
         "StepKindEnum": "agencies.choices.StepKind",
+        "BillStatusEnum": "payments.choices.BillStatus",
+        "RefundStatusEnum": "payments.choices.RefundStatus",
+        "FeeRuleKindEnum": "payments.choices.FeeRuleKind",
+        "FeeRuleStatusEnum": "payments.choices.RuleStatus",
     },
 }
 

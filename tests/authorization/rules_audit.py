@@ -4,8 +4,8 @@ signed checkpoints are public (anyone may check the seal)."""
 from .rules import ADMIN, Rule, public
 
 RULES = {
-    # Staff, or a user granted audit.verify_chain. Auditors verify through
-    # the workspace instead (api:auditor-api:verify, asynchronous: issue 15).
+    # Staff, or a user granted audit.verify_chain; the auditor role does not
+    # hold it yet (issue 15 decides).
     "api:audit-api:verify": Rule(allow=frozenset({ADMIN})),
     "api:audit-api:checkpoints": public(),
     "api:audit-api:checkpoint-latest": public(elsewhere="tests/audit/test_api.py"),

@@ -1,5 +1,5 @@
-"""Routes of personal data: the notice is public; each signed-in person sees
-and downloads only their own data (the views take no object id)."""
+"""Routes of the privacy notice and each person's own data (access log,
+export)."""
 
 from .rules import public, signed_in
 
@@ -8,6 +8,6 @@ RULES = {
     "privacy:accesses": signed_in(),
     "privacy:export": signed_in(),
     "api:privacy-api:accesses": signed_in(),
-    # Everyone signed in, auditors included (their own data: an allowed POST).
-    "api:privacy-api:export": signed_in(method="post"),
+    # Everyone's own data, auditors included (auditor.permissions allows it).
+    "api:privacy-api:export": signed_in(method="post", auditor_may_post=True),
 }

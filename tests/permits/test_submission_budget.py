@@ -39,4 +39,6 @@ def test_submission_statements_do_not_grow_with_documents(
     one = _statements(licence, citizen, 1, "one")
     five = _statements(licence, citizen, 5, "five")
     assert one == five
-    assert one <= 30  # bench/scenarios/submission.py lists them
+    # 27 before the SLA and fee steps joined the submission; listed by
+    # bench/scenarios/submission.py. Raise with care: it is paid per submission.
+    assert one <= 60
