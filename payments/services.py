@@ -411,8 +411,9 @@ def _callback_record(
         billing_code=message.billing_code if message else "",
         amount=message.amount if message else None,
         bill=bill,
-        body=body[:8192].decode("utf-8", errors="replace"),
-        signature=headers.get(SIGNATURE_HEADER, "")[:200],
+        # PostgreSQL text refuses NUL: anyone may post one, keep the record.
+        body=body[:8192].decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+        signature=headers.get(SIGNATURE_HEADER, "")[:200].replace("\x00", ""),
         remote_addr=remote_addr or None,
         detail=detail[:300],
     )
