@@ -8,7 +8,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -100,6 +100,8 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     as CSV (UTF-8, comma-separated). Public."""
     agency = None
     if code := request.GET.get("instansi"):
+        if "\x00" in code:
+            raise Http404  # PostgreSQL refuses NUL in a text literal (a 500)
         agency = get_object_or_404(Agency, code=code)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"transparansi-{agency.code if agency else 'kota'}.csv"
