@@ -130,7 +130,12 @@ def billing_code_new(now: dt.datetime | None = None) -> str:
 
 def billing_code_valid(code: str) -> bool:
     code = code.replace(" ", "")
-    return len(code) == 16 and code.isdigit() and _luhn_digit(code[:-1]) == code[-1]
+    return (
+        len(code) == 16
+        and code.isascii()
+        and code.isdigit()
+        and _luhn_digit(code[:-1]) == code[-1]
+    )
 
 
 def _bill_create(*, application, rule, amount, assessment, user, replaces=None):

@@ -75,3 +75,10 @@ def test_a_garbage_timestamp_header_is_a_bad_signature_not_a_500(
     )
     assert response.status_code == 401
     assert Bill.objects.get(pk=bill.pk).status == BillStatus.OPEN
+
+
+def test_billing_code_check_refuses_non_ascii_digits():
+    from payments.services import billing_code_valid
+
+    assert billing_code_valid("\u00b2" * 16) is False
+    assert billing_code_valid("\u0663" * 16) is False  # Arabic-Indic three
