@@ -10,25 +10,11 @@ from django.urls import reverse
 import pytest
 
 from auditor.models import VerificationRun
-from ptsp.celery import app as celery_app
 from tests.authorization import rules as r
 from tests.authorization.world import build_world
+from tests.support.dead_broker import dead_broker  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-
-@pytest.fixture
-def dead_broker():
-    old = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url = old
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -43,8 +29,9 @@ def sent(monkeypatch):
     return calls
 
 
+@pytest.mark.usefixtures("dead_broker")
 def test_audit_verification_request_survives_a_dead_broker_and_is_redriven(
-    settings, tmp_path, dead_broker, django_capture_on_commit_callbacks
+    settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     world = build_world()
@@ -69,3 +56,24 @@ def test_a_pending_verification_is_enqueued_again_when_asked_again(
         client.post(reverse("auditor:verify"), {"full": ""})
     run = VerificationRun.objects.get()
     assert sent == [(run.pk,), (run.pk,)]
+
+
+@pytest.mark.usefixtures("dead_broker")
+def test_submitting_an_application_survives_a_dead_broker(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The brief's first outage: the citizen submits while the broker is down.
+    The submission (and its receipt, rendered later by the beat sweep) is
+    committed and the answer is a success, not a 500."""
+    from permits.models import Application
+
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    client = world.client(r.CITIZEN_A)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("api:permits-api:application-submit", args=[world.draft.uuid]),
+            headers={"idempotency-key": "outage-1"},
+        )
+    assert response.status_code == 200, response.content
+    assert Application.objects.get(pk=world.draft.pk).status == "submitted"
