@@ -46,7 +46,8 @@ def test_two_claims_of_one_task_have_one_winner(
         thread.join(timeout=30)
     winners = [r for r in results if isinstance(r, int)]
     losers = [r for r in results if isinstance(r, ApplicationError)]
-    assert len(winners) == 1 and len(losers) == 1, results
+    assert len(winners) == 1, results
+    assert len(losers) == 1, results
     assert str(losers[0].message)
     assert ApplicationStep.objects.get(pk=step.pk).assigned_officer_id == winners[0]
     assert (
