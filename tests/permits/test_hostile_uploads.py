@@ -71,3 +71,17 @@ def test_a_nul_byte_in_the_file_name_does_not_500(draft):
     assert response.status_code in (201, 400), response.content
     for document in ApplicationDocument.objects.all():
         assert "\x00" not in document.original_name
+
+
+def test_an_upload_refused_by_the_workflow_leaves_no_file_behind(
+    submitted, citizen, login, tmp_path
+):
+    """The application is no longer a draft: the attach fails, the row rolls
+    back, and the bytes written to storage before it must go too."""
+    c = login(citizen, APIClient())
+    response = _upload(
+        c, submitted, requirement_code="ktp", file=SimpleUploadedFile("k.pdf", PDF)
+    )
+    assert response.status_code in (400, 409), response.content
+    assert ApplicationDocument.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
