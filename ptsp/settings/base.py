@@ -605,6 +605,7 @@ SPECTACULAR_SETTINGS = {
         "RefundStatusEnum": "payments.choices.RefundStatus",
         "FeeRuleKindEnum": "payments.choices.FeeRuleKind",
         "FeeRuleStatusEnum": "payments.choices.RuleStatus",
+        "AssistedStatusEnum": "channeling.choices.AssistedStatus",
     },
 }
 
