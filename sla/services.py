@@ -751,10 +751,22 @@ def _recompute_chunk(pks: list[int]) -> int:
     )
     timers = list(
         SlaTimer.objects.select_for_update(of=("self",))
-        .select_related("calendar")
+        .select_related("calendar", "application__service__agency")
         .filter(pk__in=pks, state__in=OPEN_STATES)
         .order_by("pk")
     )
+    # An agency that switched calendars, or a policy that now counts an
+    # office's service hours, moves its open deadlines to that calendar.
+    wanted: dict[int, Calendar | None] = {}
+    recalendared: set[int] = set()
+    for timer in timers:
+        service = timer.application.service
+        if service.pk not in wanted:
+            wanted[service.pk] = service_calendar(service)
+        target = wanted[service.pk]
+        if timer.calendar_id != (target.pk if target else None):
+            timer.calendar = target
+            recalendared.add(timer.pk)
     fingerprint = calendars_fingerprint()
     calendars: dict[int | None, WorkingCalendar] = {}
     pauses = _pauses_of({t.application_id for t in timers})
@@ -777,7 +789,7 @@ def _recompute_chunk(pks: list[int]) -> int:
             now,
             sent=sent[timer.pk],
         )
-        if before != (
+        if timer.pk in recalendared or before != (
             timer.due_at,
             timer.state,
             timer.next_check_at,
@@ -787,6 +799,7 @@ def _recompute_chunk(pks: list[int]) -> int:
     SlaTimer.objects.bulk_update(
         changed,
         [
+            "calendar",
             "state",
             "due_at",
             "budget",

@@ -409,3 +409,35 @@ def test_queue_selector_filters_on_sla_state(licence, citizen):
     states = dict(with_sla_state(Application.objects).values_list("pk", "sla_state"))
     assert states[late.pk] == TimerState.BREACHED
     assert sorted(states.values()) == [TimerState.BREACHED, TimerState.RUNNING]
+
+
+def test_agency_switching_calendars_moves_its_open_deadlines(licence, citizen, dinkes):
+    """Dinkes (owner of the service) gets its own calendar that also works on
+    Saturday: the open deadline is recomputed on it (Tue 4 Aug 10:00 + 5
+    working days, Saturday 8 Aug counting: Wed, Thu, Fri, Sat, Mon 10 Aug)."""
+    from agencies.models import Calendar, WeeklyInterval
+
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    six_days = Calendar.objects.create(
+        code="kerja-dinkes", name="Dinkes", kind="working_time"
+    )
+    for weekday in range(6):
+        WeeklyInterval.objects.create(
+            calendar=six_days,
+            weekday=weekday,
+            opens_at=dt.time(8),
+            closes_at=dt.time(15),
+        )
+    from sla.services import _enqueue_recompute
+
+    connection.run_on_commit.clear()  # what the rows above scheduled
+    dinkes.refresh_from_db()
+    dinkes.save()  # no calendar change: nothing to recompute
+    assert not connection.run_on_commit
+    dinkes.working_calendar = six_days
+    dinkes.save()
+    assert [item[1] for item in connection.run_on_commit] == [_enqueue_recompute]
+    assert sla_recompute() == 1
+    application.refresh_from_db()
+    assert application.due_at == wib(2026, 8, 10, 15)
+    assert service_timer(application).calendar == six_days
