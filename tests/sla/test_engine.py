@@ -8,6 +8,7 @@ holidays and cuti bersama, Ramadan 08:00-14:00). Times in comments are WIB.
 import datetime as dt
 
 from django.db import connection
+from django.utils import translation
 
 import pytest
 import time_machine
@@ -376,7 +377,7 @@ def test_extension_approved_by_the_head_moves_the_deadline(
         sla_extension_decide(extension=extension, user=dinkes_head.user, approve=True)
     application.refresh_from_db()
     assert application.due_at == wib(2026, 8, 13, 15)
-    with pytest.raises(ApplicationError, match="paling lama 3"):
+    with translation.override("en"), pytest.raises(ApplicationError, match="at most 3"):
         sla_extension_request(
             application=application, user=verifier.user, days=2, reason="Lagi."
         )
