@@ -442,3 +442,46 @@ def test_agency_switching_calendars_moves_its_open_deadlines(licence, citizen, d
     application.refresh_from_db()
     assert application.due_at == wib(2026, 8, 10, 15)
     assert service_timer(application).calendar == six_days
+
+
+def test_service_counting_office_hours_uses_every_day_with_hours(licence, citizen):
+    """A policy may make the SLA count the MPP's service hours (Mon-Sat
+    08:00-15:00 here, and Saturday 8 Aug is then a working day): filed Tue 4 Aug
+    10:00 -> Wed, Thu, Fri, Sat, Mon 10 Aug 15:00. Holidays close service hours
+    too (``closes_service_hours``)."""
+    from agencies.models import Calendar, Office, WeeklyInterval
+    from sla.services import sla_due_for
+
+    hours = Calendar.objects.create(code="jam-mpp", name="MPP", kind="service_hours")
+    for weekday in range(6):
+        WeeklyInterval.objects.create(
+            calendar=hours,
+            weekday=weekday,
+            opens_at=dt.time(8),
+            closes_at=dt.time(15),
+        )
+    mpp = Office.objects.create(
+        code="mpp", name="MPP", kind="mpp", service_calendar=hours
+    )
+    SlaPolicy.objects.create(service=licence, service_hours_office=mpp)
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    application.refresh_from_db()
+    assert application.due_at == wib(2026, 8, 10, 15)
+    answer = sla_due_for(service=licence, at=wib(2026, 8, 14, 10))  # Fri
+    # Sat 15, Mon 17 is Hari Kemerdekaan, Tue 18 .. Fri 21.
+    assert answer.due_at == wib(2026, 8, 21, 15)
+
+
+def test_deadline_over_an_estimated_holiday_is_provisional(licence, citizen):
+    """A holiday stored as an estimate (``is_provisional``) between the clock
+    start and the deadline makes the deadline provisional; once confirmed and
+    recomputed it is not."""
+    holiday = Holiday.objects.get(date=dt.date(2026, 8, 25))  # Maulid Nabi
+    holiday.is_provisional = True
+    holiday.save()
+    application = submit_at(licence, citizen, wib(2026, 8, 21, 10))
+    assert service_timer(application).is_provisional
+    holiday.is_provisional = False
+    holiday.save()
+    sla_recompute()
+    assert not service_timer(application).is_provisional
