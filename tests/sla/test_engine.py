@@ -323,6 +323,9 @@ def test_holiday_added_while_running_moves_the_deadline_and_withdraws_the_breach
         assert sla_recompute() == 1
     application.refresh_from_db()
     assert application.due_at == wib(2026, 8, 12, 15)
+    # The active step (no SLA of its own) carries the service deadline for the
+    # officer queues, and moves with it.
+    assert application.steps.get(status=StepStatus.ACTIVE).due_at == application.due_at
     timer = service_timer(application)
     assert timer.state == TimerState.RUNNING
     assert timer.breached_at is None
