@@ -1,7 +1,7 @@
 """The scenarios, in the order of the report. Each is ``run(context) -> Outcome``.
 
 Issue 17 numbers them; the ones whose features do not exist yet (1 submission,
-2 officer queue, 4 queue call-next, 8 PDFs, the SLA sweep of 3) join this list
+2 officer queue, 4 queue call-next, the SLA sweep of 3) join this list
 when those features land: write ``bench/scenarios/<name>.py`` with a ``run`` and
 add it to ``SCENARIOS``.
 """
@@ -32,7 +32,7 @@ class Context:
 
 
 def _scenarios() -> dict[str, Callable[[Context], Outcome]]:
-    from . import audit, notifications, pages, sla
+    from . import audit, documents, notifications, pages, sla
 
     return {
         "sla": sla.run,
@@ -41,6 +41,7 @@ def _scenarios() -> dict[str, Callable[[Context], Outcome]]:
         "audit-write": audit.run_write,
         "pages": pages.run,
         "notifications": notifications.run,
+        "documents": documents.run,
     }
 
 
