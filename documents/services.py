@@ -321,16 +321,16 @@ def renewal_reminder_send(*, document_id: int) -> bool:
         from django.urls import reverse
 
         notify(
-            event="document.expiring",
+            event="permit.renewal_reminder",
             recipient=document.application.applicant,
             context={
-                "number": document.number,
+                "document_number": document.number,
                 "service": document.application.service_version.name,
-                "valid_until": document.valid_until,
+                "expires_on": document.valid_until.astimezone(WIB).date(),
                 "url": settings.PORTAL_BASE_URL.rstrip("/")
                 + reverse("documents:detail", kwargs={"uuid": document.uuid}),
             },
-            dedupe_key=f"document:{document.pk}:expiring",
+            dedupe_key=f"document:{document.pk}:renewal_reminder",
         )
     return True
 

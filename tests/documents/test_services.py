@@ -171,7 +171,7 @@ def test_renewal_reminder_once_before_expiry(issued, citizen):
         assert documents_renewal_reminders_task() == 1
         assert documents_renewal_reminders_task() == 0  # once
     reminders = Notification.objects.filter(
-        recipient=citizen, event="document.expiring"
+        recipient=citizen, event="permit.renewal_reminder"
     )
     assert reminders.count() >= 1
     with time_machine.travel(timezone.now() + dt.timedelta(days=61)):

@@ -35,6 +35,7 @@ ISSUE_EVENTS = {
     "account.otp",
     "account.verification",
     "permit.renewal_reminder",
+    "document.revoked",  # issue 14
 }
 
 
