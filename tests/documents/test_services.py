@@ -192,3 +192,28 @@ def test_deploy_check_refuses_the_development_ca(settings):
     assert [e.id for e in check_no_development_ca(None)] == ["documents.E001"]
     settings.DOCUMENTS_SIGNER = "documents.signing.Pkcs12Signer"
     assert check_no_development_ca(None) == []
+
+
+def test_receipt_prints_the_expected_completion_date(submitted):
+    """``due_at`` (written by the SLA engine) is the expected completion date
+    on the receipt, in WIB."""
+    submitted.due_at = dt.datetime(2026, 12, 3, 20, 0, tzinfo=dt.UTC)  # 4 Dec WIB
+    submitted.save(update_fields=["due_at"])
+    receipt = submitted.issued_documents.get(kind=DocumentKind.RECEIPT)
+    document_render(receipt.pk)
+    receipt.refresh_from_db()
+    text = first_page_text(receipt.file.path)
+    assert "Perkiraan selesai" in text
+    assert "4 Desember 2026" in text
+
+
+def test_sweep_hands_over_documents_left_pending(submitted):
+    """A receipt still pending after the grace period (broker down at commit)
+    is handed to the workers again; a rendered one is not."""
+    from documents.tasks import documents_render_pending_task
+
+    assert documents_render_pending_task() == 0  # within the grace period
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        assert documents_render_pending_task() == 1
+        document_render(submitted.issued_documents.get().pk)
+        assert documents_render_pending_task() == 0
