@@ -217,3 +217,18 @@ def test_sweep_hands_over_documents_left_pending(submitted):
         assert documents_render_pending_task() == 1
         document_render(submitted.issued_documents.get().pk)
         assert documents_render_pending_task() == 0
+
+
+def test_a_missing_signing_key_marks_the_document_failed(submitted, settings, tmp_path):
+    """Not a transient error: the document is marked failed (the sweep leaves
+    it), and the error is raised for the worker's log."""
+    from documents.choices import RenderStatus as R
+    from documents.tasks import document_render_task
+
+    settings.DOCUMENTS_SIGNER = "documents.signing.Pkcs12Signer"
+    settings.DOCUMENTS_SIGNING_PKCS12 = str(tmp_path / "missing.p12")
+    receipt = submitted.issued_documents.get()
+    with pytest.raises(RuntimeError, match="Cannot load the signing key"):
+        document_render_task.run(receipt.pk)
+    receipt.refresh_from_db()
+    assert receipt.render_status == R.FAILED
