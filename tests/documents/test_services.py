@@ -232,3 +232,38 @@ def test_a_missing_signing_key_marks_the_document_failed(submitted, settings, tm
         document_render_task.run(receipt.pk)
     receipt.refresh_from_db()
     assert receipt.render_status == R.FAILED
+
+
+def test_receipt_lists_the_documents_received(licence, citizen, settings, tmp_path):
+    from permits.services import (
+        application_create_draft,
+        application_submit,
+        document_upload,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    from tests.permits.conftest import VALID_FORM
+
+    draft = application_create_draft(
+        applicant=citizen, service=licence, form_data=dict(VALID_FORM)
+    )
+    document_upload(
+        owner=citizen,
+        requirement_code="ktp",
+        content=pdf,
+        original_name="ktp-siti.pdf",
+        application=draft,
+    )
+    application, _ = application_submit(
+        application=draft, applicant=citizen, idempotency_key="r1"
+    )
+    receipt = application.issued_documents.get()
+    assert receipt.data["documents_received"] == [
+        {"code": "ktp", "name": "KTP-el", "file": "ktp-siti.pdf"}
+    ]
+    document_render(receipt.pk)
+    receipt.refresh_from_db()
+    text = first_page_text(receipt.file.path)
+    assert "KTP-el" in text
+    assert "ktp-siti.pdf" in text
