@@ -1,0 +1,85 @@
+"""Fixtures for transparency: the workflow fixtures of ``tests/permits`` (two
+agencies, a four-step licence, officers, citizens), the city working
+calendar, and a helper that walks an application to its outcome."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import translation
+
+import pytest
+import time_machine
+
+from accounts.choices import OfficerRole
+from audit.bulk import audited_update
+from permits.models import Application
+from permits.services import (
+    application_approve,
+    application_reject,
+    application_step_complete,
+)
+from tests.agencies.factories import CalendarFactory
+from tests.permits.conftest import *  # noqa: F403  (workflow fixtures)
+from tests.permits.conftest import active_step, make_officer
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service errors are matched in English (the source strings)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def city_calendar(db):
+    """``kerja-kota``: Monday to Friday 08:00-15:00 WIB."""
+    return CalendarFactory(code="kerja-kota", weekdays=True)
+
+
+@pytest.fixture
+def dinkes_supervisor(dinkes):
+    return make_officer("spv", agency=dinkes, role=OfficerRole.SUPERVISOR)
+
+
+def act(fn, application, officer, **kwargs):
+    application.refresh_from_db()
+    return fn(
+        application=application,
+        step=active_step(application),
+        user=officer.user,
+        seen_version=application.version,
+        **kwargs,
+    )
+
+
+def issue(application, front_office, verifier, approver) -> Application:
+    """Walk ``application`` through the licence's four steps to ``issued``."""
+    act(application_step_complete, application, front_office)
+    act(application_step_complete, application, verifier)
+    act(application_approve, application, approver)
+    act(application_step_complete, application, front_office)
+    application.refresh_from_db()
+    return application
+
+
+def reject(application, front_office) -> Application:
+    act(application_reject, application, front_office, reason="Berkas tidak sah.")
+    application.refresh_from_db()
+    return application
+
+
+def set_due(application, due_at) -> None:
+    """Stand in for the SLA engine (issue 9), which writes ``due_at``."""
+    with transaction.atomic():
+        audited_update(
+            Application.objects.filter(pk=application.pk),
+            action="test.set_due",
+            due_at=due_at,
+        )
+
+
+def at(*args) -> time_machine.travel:
+    """Travel to a WIB wall-clock time, e.g. ``at(2026, 3, 2, 9)``."""
+    return time_machine.travel(dt.datetime(*args, tzinfo=WIB), tick=False)

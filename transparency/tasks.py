@@ -1,0 +1,44 @@
+"""Celery tasks of the transparency app: thin wrappers over services; they
+take ids and are safe to run twice."""
+
+from celery import shared_task
+
+from audit.context import audit_actor
+
+from .aggregates import stats_refresh
+from .lapor import LaporUnavailable
+from .services import (
+    complaint_lapor_submit,
+    complaints_overdue_sweep,
+    survey_invitations_sweep,
+)
+
+
+@shared_task
+def stats_refresh_task() -> int:
+    """Rebuild the dashboard's aggregate tables (beat, every 15 minutes)."""
+    with audit_actor(system="system:stats_refresh_task"):
+        result = stats_refresh()
+    return result.month_rows
+
+
+@shared_task
+def survey_invitations_task() -> int:
+    """Invite citizens to the survey after outcomes and visits (beat)."""
+    with audit_actor(system="system:survey_invitations_task"):
+        return survey_invitations_sweep()
+
+
+@shared_task(autoretry_for=(LaporUnavailable,), retry_backoff=True, max_retries=8)
+def complaint_lapor_submit_task(complaint_id: int) -> None:
+    """Hand a forwarded complaint over to SP4N-LAPOR!; retries while LAPOR! is
+    unavailable."""
+    with audit_actor(system="system:complaint_lapor_submit_task"):
+        complaint_lapor_submit(complaint_id=complaint_id)
+
+
+@shared_task
+def complaints_overdue_task() -> int:
+    """Tell agency heads once about complaints past their deadline (beat)."""
+    with audit_actor(system="system:complaints_overdue_task"):
+        return complaints_overdue_sweep()
