@@ -35,6 +35,7 @@ ISSUE_EVENTS = {
     "account.otp",
     "account.verification",
     "permit.renewal_reminder",
+    "document.revoked",  # issue 14
     "appointment.invitation",  # issue 12: an officer invites to book
     "account.nik_registration_attempt",  # registration does not reveal NIKs
     # Issue 8: the code a citizen at a service point confirms with.
