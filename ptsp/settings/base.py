@@ -529,6 +529,8 @@ TRANSPARENCY_SURVEY_LOOKBACK_DAYS = env.int(
 TRANSPARENCY_COMPLAINT_WORKING_DAYS = env.int(
     "TRANSPARENCY_COMPLAINT_WORKING_DAYS", default=5
 )
+# At most this many complaints per citizen in 24 hours.
+TRANSPARENCY_COMPLAINTS_PER_DAY = env.int("TRANSPARENCY_COMPLAINTS_PER_DAY", default=5)
 # Agency that receives complaints about offices no agency runs (the MPP).
 TRANSPARENCY_DEFAULT_AGENCY = env("TRANSPARENCY_DEFAULT_AGENCY", default="DPMPTSP")
 # SP4N-LAPOR! integration endpoint and token (empty: hand-over retried later).
