@@ -39,6 +39,7 @@ def invitation(submitted, front_office, verifier, approver):
         "/transparansi/",
         "/transparansi/instansi/DINKES/",
         "/transparansi/unduh.csv",
+        "/transparansi/ikm.csv",
         "/api/v1/transparency/",
         "/api/v1/transparency/months/",
     ],
