@@ -144,3 +144,20 @@ def test_auditor_reads_every_complaint_but_cannot_answer(
         client.post(f"/api/v1/complaints/{c}/answer/", {"answer": "x"}).status_code
         == 403
     )
+
+
+def test_workload_api_for_the_agencys_heads_only(
+    client, dinkes_head, verifier, login, front_office
+):
+    from transparency.aggregates import stats_refresh
+
+    stats_refresh()
+    url = "/api/v1/transparency/workload/?agency=DINKES"
+    assert client.get(url).status_code in (401, 403)
+    login(verifier)
+    assert client.get(url).status_code == 404
+    login(front_office)
+    assert client.get(url).status_code == 404
+    login(dinkes_head)
+    rows = client.get(url).json()
+    assert {r["officer"] for r in rows} == {"kadis", "verif"}
