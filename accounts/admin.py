@@ -82,8 +82,8 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     # Changes are recorded by AuditedModelAdmin with a required reason; personal
-    # fields (NIK, e-mail, phone, password) as references only.
-    audit_personal_fields = ("nik", "email", "phone", "password")
+    # fields (NIK, e-mail, phone, password, name) as references only.
+    audit_personal_fields = ("nik", "email", "phone", "password", "full_name")
     change_password_form = AuditedPasswordChangeForm
     change_user_password_template = "admin/audit/change_password.html"  # noqa: S105
 
@@ -140,6 +140,22 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("username", "full_name", "email")
     actions = ["reset_two_factor"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        person = getattr(response, "context_data", {}) or {}
+        person = person.get("original")
+        if (
+            request.method == "GET"
+            and person is not None
+            and person.nik
+            and user_can(request.user, "account.view_nik", person)
+        ):
+            from privacy.access import record_access
+            from privacy.choices import AccessKind
+
+            record_access(request, subject=person, kind=AccessKind.NIK)
+        return response
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -70,6 +70,10 @@ class CodePurpose(models.TextChoices):
     EMAIL_VERIFICATION = "email_verification", _("E-mail verification")
     PHONE_VERIFICATION = "phone_verification", _("Phone number verification")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    ASSISTED_CONFIRMATION = (
+        "assisted_confirmation",
+        _("Confirmation of an application filed at a service point"),
+    )
 
 
 class CodeChannel(models.TextChoices):

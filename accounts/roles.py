@@ -1,13 +1,16 @@
 """Roles: the Django groups of staff and the permissions each holds.
 
 Every officer role (``OfficerRole``) plus ``auditor`` and ``admin`` is a group of
-the same name, created by migration ``accounts.0003_role_groups`` with the
-accounts permissions below. Later apps give the groups their own permissions in
-their own data migrations (e.g. ``permits.decide_application`` to ``approver``).
+the same name, created by migration ``accounts.0003_role_groups`` and kept in
+step with ``ROLE_PERMISSIONS`` below (permissions of any app, e.g.
+``permits.decide_application`` for the signatories: ``approver`` and
+``agency_head``, who decide objections).
 Two groups follow every app automatically, after each ``migrate``
 (``roles_sync``): ``auditor`` holds every ``view_*`` permission (read-only across
 agencies) and ``admin`` holds every permission.
 """
+
+from django.db.models import Q
 
 from accounts.choices import OfficerRole, StaffRole
 
@@ -25,14 +28,21 @@ ADMIN = StaffRole.ADMIN.value
 ROLE_GROUPS: tuple[str, ...] = tuple(StaffRole.values)
 
 #: ``app_label.codename`` permissions of this app held by each group.
+_QUEUE_DESK = ("queueing.operate_counter", "queueing.issue_reception_ticket")
+_QUEUE_HEAD = ("queueing.view_queue_statistics", "queueing.issue_reception_ticket")
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    FRONT_OFFICE: ("accounts.view_nik",),
+    FRONT_OFFICE: ("accounts.view_nik", *_QUEUE_DESK),
     VERIFIER: ("accounts.view_nik",),
     TECHNICAL_REVIEWER: (),
-    APPROVER: ("accounts.view_nik",),
-    SUPERVISOR: ("accounts.manage_delegations",),
-    AGENCY_HEAD: ("accounts.manage_delegations", "accounts.view_nik"),
-    OFFICE_HEAD: ("accounts.manage_delegations", "accounts.view_nik"),
+    APPROVER: ("accounts.view_nik", "permits.decide_application"),
+    SUPERVISOR: ("accounts.manage_delegations", *_QUEUE_HEAD),
+    AGENCY_HEAD: (
+        "accounts.manage_delegations",
+        "accounts.view_nik",
+        "permits.decide_application",
+    ),
+    OFFICE_HEAD: ("accounts.manage_delegations", "accounts.view_nik", *_QUEUE_HEAD),
     AUDITOR: ("accounts.view_all_agencies",),
     ADMIN: ("accounts.manage_staff", "accounts.view_nik"),
 }
@@ -47,12 +57,11 @@ def roles_sync() -> None:
 
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_GROUPS}
     for name, permissions in ROLE_PERMISSIONS.items():
-        codenames = [p.split(".", 1)[1] for p in permissions]
-        groups[name].permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="accounts", codename__in=codenames
-            )
-        )
+        wanted = Q(pk__in=[])
+        for permission in permissions:
+            app_label, codename = permission.split(".", 1)
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        groups[name].permissions.add(*Permission.objects.filter(wanted))
     auditor, admin = groups[AUDITOR], groups[ADMIN]
     # Never the authenticator devices: their rows hold TOTP secrets.
     secrets = Permission.objects.filter(content_type__app_label__startswith="otp_")

@@ -113,6 +113,10 @@ class AuditEntry(AppendOnlyModel):
             models.Index(
                 fields=["actor_label", "occurred_at", "id"], name="audit_by_actor_time"
             ),
+            # The auditor workspace's pages in time order (auditor.selectors):
+            # newest first, filtered or not, read only the page (no sort of
+            # the trail): 162 ms -> 10 ms at 300,000 entries (docs/auditor.md).
+            models.Index(fields=["occurred_at", "id"], name="audit_by_time"),
             # The sealer's cursor: (txid, id) after the last sealed entry.
             models.Index(fields=["txid", "id"], name="audit_seal_cursor"),
         ]

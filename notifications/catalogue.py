@@ -97,7 +97,7 @@ ACCOUNT_OTP = _event(
     urgent=True,
     channel_texts={Channel.SMS: _OTP_SHORT, Channel.WHATSAPP: _OTP_SHORT},
     id=(
-        "Kode sekali pakai PTSP: {{ code }}",
+        "Kode sekali pakai PTSP",
         "Kode sekali pakai Anda adalah {{ code }}.\n\n"
         "Kode ini untuk " + _OTP_PURPOSE_ID + " dan berlaku "
         "{{ valid_minutes|default:10 }} menit. Jangan berikan kode ini "
@@ -105,7 +105,7 @@ ACCOUNT_OTP = _event(
         "Jika Anda tidak memintanya, abaikan pesan ini.",
     ),
     en=(
-        "PTSP one-time code: {{ code }}",
+        "PTSP one-time code",
         "Your one-time code is {{ code }}.\n\n"
         "It is for " + _OTP_PURPOSE_EN + " and is valid for "
         "{{ valid_minutes|default:10 }} minutes. Never give this code to "
@@ -131,6 +131,81 @@ ACCOUNT_VERIFICATION = _event(
         "Open this link to verify your account:\n{{ url }}\n\n"
         "The link is valid for {{ valid_hours }} hours. If you did not sign up, "
         "ignore this message.",
+    ),
+)
+
+ACCOUNT_NIK_REGISTRATION_ATTEMPT = _event(
+    "account.nik_registration_attempt",
+    _("New registration with your NIK"),
+    {"attempted_at": _at()},
+    channels=(Channel.EMAIL, Channel.IN_APP),
+    id=(
+        "Pendaftaran akun baru dengan NIK Anda",
+        'Pada {{ attempted_at|date:"' + _WHEN + '" }} WIB seseorang mendaftarkan '
+        "akun baru PTSP dengan NIK Anda. NIK Anda tetap terhubung hanya ke akun "
+        "ini.\n\nJika itu Anda, masuklah dengan akun ini atau atur ulang kata "
+        "sandi. Jika bukan, hubungi PTSP.",
+    ),
+    en=(
+        "New account registered with your NIK",
+        'On {{ attempted_at|date:"' + _WHEN + '" }} WIB someone registered a new '
+        "PTSP account with your NIK. Your NIK stays linked to this account only."
+        "\n\nIf it was you, log in with this account or reset your password. If "
+        "not, contact PTSP.",
+    ),
+)
+
+# --- Assisted submission at a service point (channeling) --------------------------
+
+# The SMS leaves the service name out: with it, one 160-character segment is
+# not enough.
+
+_ASSISTED = {
+    "code": "482913",
+    "purpose": "assisted_confirmation",
+    "valid_minutes": 10,
+    "service": "Perubahan Data Peserta JKN-KIS",
+    "office": "Kecamatan Ciledug",
+    "operator": "Rina Wulandari",
+}
+_ASSISTED_SHORT = {
+    "id": (
+        "Kode konfirmasi PTSP",
+        "{{ code }}: kode konfirmasi permohonan Anda di {{ office }}, berlaku "
+        "{{ valid_minutes|default:10 }} menit. Berikan hanya di loket itu.",
+    ),
+    "en": (
+        "PTSP confirmation code",
+        "{{ code }}: confirmation code of your application at {{ office }}, "
+        "valid {{ valid_minutes|default:10 }} minutes. Give it only at that counter.",
+    ),
+}
+
+CHANNELING_CONFIRMATION_CODE = _event(
+    "channeling.confirmation_code",
+    _("Confirmation code of an application filed at a service point"),
+    _ASSISTED,
+    channels=(Channel.EMAIL,),
+    sensitive=("code",),
+    urgent=True,
+    channel_texts={Channel.SMS: _ASSISTED_SHORT, Channel.WHATSAPP: _ASSISTED_SHORT},
+    id=(
+        "Kode konfirmasi permohonan di {{ office }}",
+        "Petugas {{ operator }} di {{ office }} mengisi permohonan {{ service }} "
+        "atas nama Anda. Jika Anda sedang berada di loket itu dan setuju, "
+        "masukkan kode {{ code }} di layar petugas. Kode berlaku "
+        "{{ valid_minutes|default:10 }} menit.\n\nDengan kode yang sama Anda "
+        "dapat mengaktifkan akun PTSP Anda nanti (menu Aktifkan akun).\n\n"
+        "Jika Anda tidak berada di loket, jangan berikan kode ini kepada siapa pun.",
+    ),
+    en=(
+        "Confirmation code for your application at {{ office }}",
+        "Officer {{ operator }} at {{ office }} filled in a {{ service }} "
+        "application in your name. If you are at that counter and agree, enter "
+        "the code {{ code }} on the officer's screen. It is valid for "
+        "{{ valid_minutes|default:10 }} minutes.\n\nWith the same code you can "
+        "activate your PTSP account later (Activate account).\n\n"
+        "If you are not at the counter, give this code to nobody.",
     ),
 )
 
@@ -405,7 +480,7 @@ QUEUE_TICKET_CALLED = _event(
     urgent=True,
     id=(
         "Nomor {{ ticket_number }} dipanggil",
-        "Nomor antrian {{ ticket_number }} dipanggil ke {{ counter }}, {{ office }}.",
+        "Nomor antrean {{ ticket_number }} dipanggil ke {{ counter }}, {{ office }}.",
     ),
     en=(
         "Ticket {{ ticket_number }} is called",
@@ -454,6 +529,31 @@ APPOINTMENT_REMINDER = _event(
     ),
 )
 
+APPOINTMENT_INVITATION = _event(
+    "appointment.invitation",
+    _("Invitation to book a visit"),
+    {
+        **_APPLICATION,
+        "office": "Mal Pelayanan Publik",
+        "note": "Bawa dokumen asli untuk diperiksa.",
+        "booking_url": "https://ptsp.tangerangkota.go.id/antrian/mpp/janji-temu/"
+        "?service=pbg&permohonan=PTSP-2026-000123",
+    },
+    id=(
+        "Silakan datang untuk permohonan {{ reference }}",
+        "Petugas mengundang Anda datang ke {{ office }} untuk permohonan "
+        "{{ reference }} ({{ service }}).{% if note %}\n{{ note }}{% endif %}\n"
+        "Pilih waktu kunjungan di:\n{{ booking_url }}\n\nPermohonan Anda: {{ url }}",
+    ),
+    en=(
+        "Please visit us about application {{ reference }}",
+        "An officer invites you to come to {{ office }} about application "
+        "{{ reference }} ({{ service }}).{% if note %}\n{{ note }}{% endif %}\n"
+        "Choose a time for your visit at:\n{{ booking_url }}\n\nYour application: "
+        "{{ url }}",
+    ),
+)
+
 # --- Permits ----------------------------------------------------------------------
 
 PERMIT_RENEWAL_REMINDER = _event(
@@ -474,5 +574,50 @@ PERMIT_RENEWAL_REMINDER = _event(
         "Permit {{ document_number }} is due for renewal",
         "{{ service }} number {{ document_number }} is valid until "
         '{{ expires_on|date:"j F Y" }}. Apply for renewal at:\n{{ url }}',
+    ),
+)
+
+# --- Issued documents (issue 14) ------------------------------------------------------
+
+_DOCUMENT = {
+    "number": "0001/SIP-DOKTER/DPMPTSP/2026",
+    "service": "Surat Izin Praktik Dokter",
+}
+
+DOCUMENT_EXPIRING = _event(
+    "document.expiring",
+    _("Permit expires soon"),
+    {
+        **_DOCUMENT,
+        "valid_until": _at(),
+        "url": "https://ptsp.tangerangkota.go.id/dokumen/0f8c/",
+    },
+    id=(
+        "Izin {{ number }} segera berakhir",
+        "{{ service }} nomor {{ number }} berlaku sampai "
+        '{{ valid_until|date:"j F Y" }}. Ajukan perpanjangan sebelum tanggal '
+        "itu:\n{{ url }}",
+    ),
+    en=(
+        "Permit {{ number }} expires soon",
+        "Your {{ service }} number {{ number }} is valid until "
+        '{{ valid_until|date:"j F Y" }}. Apply for its renewal before then:\n'
+        "{{ url }}",
+    ),
+)
+
+DOCUMENT_REVOKED = _event(
+    "document.revoked",
+    _("Document revoked"),
+    {**_DOCUMENT, "reason": "Data pemohon tidak benar."},
+    id=(
+        "Dokumen {{ number }} dicabut",
+        "{{ service }} nomor {{ number }} telah dicabut dan tidak berlaku lagi. "
+        "Alasan: {{ reason }}",
+    ),
+    en=(
+        "Document {{ number }} revoked",
+        "Your {{ service }} number {{ number }} has been revoked and is no longer "
+        "valid. Reason: {{ reason }}",
     ),
 )

@@ -8,7 +8,8 @@ carry form schemas, so the defaults live on the permits side (issue 6, item 5).
 
 ``schema_form_class(schema)`` renders a ``django.forms.Form`` subclass from a
 schema's top-level ``properties`` (string, number, integer, boolean, date and
-enum); the server validates the submitted JSON again with ``jsonschema``.
+enum, whose choices are labelled by ``x-enum-titles``/``x-enum-titles-en`` when
+given); the server validates the submitted JSON again with ``jsonschema``.
 """
 
 import copy
@@ -74,49 +75,78 @@ PRACTICE_LICENCE_PROPERTIES: dict[str, dict[str, Any]] = {
     },
 }
 
-BPJS_CORRECTION_PROPERTIES: dict[str, dict[str, Any]] = {
-    "participant_number": {
-        "type": "string",
-        "title": "Nomor kepesertaan",
-        "pattern": "^[0-9]{11,13}$",
-        "x-title-en": "Participant number",
-    },
-    "data_item": {
-        "type": "string",
-        "title": "Data yang diubah",
-        "enum": ["nama", "tanggal_lahir", "nik", "alamat", "status_keluarga"],
-        "x-title-en": "Data item to correct",
-    },
-    "old_value": {
-        "type": "string",
-        "title": "Data lama",
-        "minLength": 1,
-        "maxLength": 200,
-        "x-title-en": "Current (wrong) value",
-    },
-    "new_value": {
-        "type": "string",
-        "title": "Data baru",
-        "minLength": 1,
-        "maxLength": 200,
-        "x-title-en": "Correct value",
-    },
-    "effective_date": {
-        "type": "string",
-        "format": "date",
-        "title": "Tanggal berlaku",
-        "x-title-en": "Effective date",
-    },
-}
+#: What a BPJS participant-data correction may change (issue 8): value, label
+#: in Indonesian, label in English. The health-facility choice (*faskes*) is
+#: BPJS Kesehatan's only.
+BPJS_DATA_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("nama", "Nama", "Name"),
+    ("tanggal_lahir", "Tanggal lahir", "Date of birth"),
+    ("nik", "NIK", "NIK"),
+    ("anggota_keluarga", "Anggota keluarga", "Family member"),
+    ("alamat", "Alamat", "Address"),
+    ("faskes", "Fasilitas kesehatan (FKTP)", "Health facility (FKTP)"),
+)
+
+
+def _bpjs_properties(*, health: bool) -> dict[str, dict[str, Any]]:
+    """Fields of a BPJS correction. The card number is the JKN-KIS card's 13
+    digits (Kesehatan) or the KPJ's 11 (Ketenagakerjaan)."""
+    items = [i for i in BPJS_DATA_ITEMS if health or i[0] != "faskes"]
+    return {
+        "participant_number": {
+            "type": "string",
+            "title": "Nomor kartu JKN-KIS" if health else "Nomor KPJ",
+            "pattern": "^[0-9]{13}$" if health else "^[0-9]{11}$",
+            "x-title-en": (
+                "JKN-KIS card number (13 digits)"
+                if health
+                else "KPJ participant number (11 digits)"
+            ),
+        },
+        "data_item": {
+            "type": "string",
+            "title": "Data yang diubah",
+            "enum": [i[0] for i in items],
+            "x-enum-titles": [i[1] for i in items],
+            "x-enum-titles-en": [i[2] for i in items],
+            "x-title-en": "Data item to correct",
+        },
+        "old_value": {
+            "type": "string",
+            "title": "Data lama",
+            "minLength": 1,
+            "maxLength": 200,
+            "x-title-en": "Current (wrong) value",
+        },
+        "new_value": {
+            "type": "string",
+            "title": "Data baru",
+            "minLength": 1,
+            "maxLength": 200,
+            "x-title-en": "Correct value",
+        },
+        "effective_date": {
+            "type": "string",
+            "format": "date",
+            "title": "Tanggal berlaku",
+            "x-title-en": "Effective date",
+        },
+    }
+
+
+BPJS_HEALTH_CORRECTION_PROPERTIES = _bpjs_properties(health=True)
+BPJS_EMPLOYMENT_CORRECTION_PROPERTIES = _bpjs_properties(health=False)
+_BPJS_REQUIRED = ["participant_number", "data_item", "old_value", "new_value"]
 
 FAMILIES: dict[str, tuple[dict, list[str]]] = {
     "practice_licence": (
         PRACTICE_LICENCE_PROPERTIES,
         ["str_number", "practice_place", "practice_address", "licence_sequence"],
     ),
-    "bpjs_correction": (
-        BPJS_CORRECTION_PROPERTIES,
-        ["participant_number", "data_item", "old_value", "new_value"],
+    "bpjs_health_correction": (BPJS_HEALTH_CORRECTION_PROPERTIES, _BPJS_REQUIRED),
+    "bpjs_employment_correction": (
+        BPJS_EMPLOYMENT_CORRECTION_PROPERTIES,
+        _BPJS_REQUIRED,
     ),
 }
 
@@ -127,8 +157,8 @@ SERVICE_FAMILIES: dict[str, str] = {
     "sip-perawat": "practice_licence",
     "sipa": "practice_licence",
     "sip-refraksionis": "practice_licence",
-    "bpjstk-ubah-data": "bpjs_correction",
-    "bpjskes-ubah-data": "bpjs_correction",
+    "bpjstk-ubah-data": "bpjs_employment_correction",
+    "bpjskes-ubah-data": "bpjs_health_correction",
 }
 
 
@@ -161,7 +191,9 @@ def _field(name: str, spec: dict, *, required: bool, english: bool) -> forms.Fie
     kwargs: dict[str, Any] = {"label": label, "required": required}
     if "enum" in spec:
         choices = [("", "---------")] if not required else []
-        choices += [(str(v), str(v)) for v in spec["enum"]]
+        titles = spec.get("x-enum-titles-en" if english else "x-enum-titles")
+        titles = titles or spec.get("x-enum-titles") or spec["enum"]
+        choices += [(str(v), str(t)) for v, t in zip(spec["enum"], titles, strict=True)]
         field: forms.Field = forms.TypedChoiceField(
             choices=choices,
             coerce=int if spec.get("type") == "integer" else str,

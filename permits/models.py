@@ -128,6 +128,16 @@ class Application(TimeStampedModel):
         editable=False,
         help_text=_("Until when the applicant may answer a revision request."),
     )
+    applicant_reminded_for = models.DateTimeField(
+        _("reminder sent for deadline"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The applicant deadline the last reminder was sent for; a new "
+            "deadline gets its own reminder."
+        ),
+    )
     revision_fields = models.JSONField(
         _("fields to revise"), default=list, blank=True, editable=False
     )
@@ -146,6 +156,14 @@ class Application(TimeStampedModel):
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         permissions = [("decide_application", _("Can decide applications"))]
+        indexes = [
+            # The reminder and lapse sweeps read only waiting applications.
+            models.Index(
+                fields=["applicant_deadline_at"],
+                condition=Q(applicant_deadline_at__isnull=False),
+                name="application_applicant_deadline",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(submitted_at__isnull=True)

@@ -135,3 +135,36 @@ def application_timeline(application: Application) -> QuerySet[StatusChange]:
 
 def documents_of(user) -> QuerySet[ApplicationDocument]:
     return ApplicationDocument.objects.filter(owner=user).order_by("-created_at")
+
+
+def officer_actions_for(user, application) -> list[tuple[ApplicationStep, list[str]]]:
+    """``[(step, [action, ...])]``: the active steps of ``application`` that
+    ``user`` may act on now and the actions the step's role allows there
+    (``complete``, ``approve``, ``reject``, ``request_revision``,
+    ``record_external``); empty when the application is not open to officers.
+    One query for the steps, plus the delegation look-up of ``user_can``."""
+    from accounts.permissions import AGENCY_HEAD, APPROVER, user_can
+
+    out = []
+    for step in application.steps.filter(status=StepStatus.ACTIVE).select_related(
+        "agency"
+    ):
+        if not user_can(user, "application.act_on_step", step):
+            continue
+        if application.status == ApplicationStatus.APPROVED:
+            actions = ["complete"]
+        elif step.role in (APPROVER, AGENCY_HEAD):
+            actions = ["approve", "reject", "request_revision"]
+            if step.role == AGENCY_HEAD:
+                actions = ["complete", "reject"]
+        elif step.kind == "external_system":
+            actions = ["record_external", "request_revision", "reject"]
+        else:
+            actions = ["complete", "request_revision", "reject"]
+        if application.status in (
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.IN_PROGRESS,
+            ApplicationStatus.APPROVED,
+        ):
+            out.append((step, actions))
+    return out

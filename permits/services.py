@@ -12,7 +12,7 @@ form data that fails the version's JSON Schema.
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -33,6 +33,7 @@ from agencies.models import Service
 from audit.services import audit_record
 from notifications.services import notify
 from ptsp.exceptions import ApplicationError, InvalidTransition, StaleVersion
+from sla.services import sla_sync
 
 from .choices import ApplicationStatus, StepAction, StepStatus
 from .forms_schema import effective_schema
@@ -113,6 +114,7 @@ def _transition(
     )
     if notify_event:
         _notify(application, notify_event, notify_context or {})
+    sla_sync(application, actor=actor, reason=reason)  # clock and deadlines
     return change
 
 
@@ -163,6 +165,24 @@ def application_create_draft(
 ) -> Application:
     """Start a draft for the service's current version. Raises
     ``ApplicationError`` for an unpublished service or one with no version."""
+    return _application_create_draft(
+        applicant=applicant,
+        service=service,
+        form_data=form_data,
+        business=business,
+        subject=subject,
+    )
+
+
+def _application_create_draft(
+    *,
+    applicant,
+    service: Service,
+    form_data: dict | None = None,
+    business=None,
+    subject: dict | None = None,
+) -> Application:
+    """``application_create_draft`` inside the caller's transaction."""
     if not service.is_published or service.current_version_id is None:
         raise ApplicationError(_("This service does not accept applications."))
     if business is not None:
@@ -320,6 +340,17 @@ def application_submit(
     changes nothing (a double click or a retried request). Raises
     ``ValidationError`` (form data), ``InvalidTransition``.
     """
+    return _application_submit(
+        application=application, applicant=applicant, idempotency_key=idempotency_key
+    )
+
+
+def _application_submit(
+    *, application: Application, applicant, idempotency_key: str
+) -> tuple[Application, str | None]:
+    """``application_submit`` inside the caller's transaction (for services
+    that submit as part of their own work, e.g. an assisted submission
+    confirmed by the citizen's code)."""
     application = application_lock(pk=application.pk)
     _ensure_applicant(application, applicant)
     if idempotency_key and application.idempotency_key == idempotency_key:
@@ -347,6 +378,9 @@ def application_submit(
         notify_context={"submitted_at": now},
     )
     _advance(application, actor=applicant)
+    from documents.services import _receipt_create
+
+    _receipt_create(application)
     return application, code
 
 
@@ -366,6 +400,14 @@ def _steps_create(application: Application) -> None:
         )
         for s in application.service_version.steps.order_by("order")
     ]
+    # Leading applicant steps are the filing itself ("Pengajuan ... oleh
+    # pemohon" in the catalogue): the submission does them.
+    now = timezone.now()
+    for step in steps:
+        if step.kind != StepKind.APPLICANT:
+            break
+        step.status = StepStatus.DONE
+        step.started_at = step.finished_at = now
     # Steps are copied once per application; the audit entry below records
     # the copy (the bulk insert is not a change of existing rows).
     ApplicationStep.objects.bulk_create(steps)
@@ -416,6 +458,7 @@ def _advance(application: Application, *, actor) -> None:
     group; applicant steps wait for the applicant; when none is left, the
     application is decided (approved) and issued or completed."""
     if application.steps.filter(status=StepStatus.ACTIVE).exists():
+        sla_sync(application, actor=actor)  # a parallel step finished
         return
     now = timezone.now()
     group = _next_group(application)
@@ -443,16 +486,21 @@ def _advance(application: Application, *, actor) -> None:
             step=group[0],
             reason=group[0].name,
         )
+    else:
+        sla_sync(application, actor=actor)  # the new steps' ledger segments
 
 
 def _finish(application: Application, *, actor) -> None:
+    from documents.services import _document_issue
+
+    document = _document_issue(application)
     if application.service.category == ServiceCategory.PERMIT:
         _transition(
             application,
             to=S.ISSUED,
             actor=actor,
             notify_event="application.issued",
-            notify_context={"document_number": application.reference},
+            notify_context={"document_number": document.number},
         )
     else:
         _transition(
@@ -527,6 +575,25 @@ def application_step_complete(
     the last step's completion approves and issues. An approver's step is
     finished with ``application_approve``; steps after it (issuance) run while
     the application is approved."""
+    return _application_step_complete(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        note=note,
+        external_reference=external_reference,
+    )
+
+
+def _application_step_complete(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int,
+    note: str = "",
+    external_reference: str = "",
+) -> Application:
     application, step = _officer_preamble(
         application, step, user, seen_version, OPEN_FOR_OFFICERS | {S.APPROVED}
     )
@@ -625,15 +692,43 @@ def application_approve(
     user,
     seen_version: int,
     note: str = "",
+    external_reference: str = "",
 ) -> Application:
     """The signatory approves at an approver's step; later steps (issuance)
-    follow, and when none is left the permit is issued."""
+    follow, and when none is left the permit is issued (or the correction
+    completed). ``external_reference`` records the number another system gave
+    the result (e.g. BPJS's reference of a data correction)."""
+    return _application_approve(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        note=note,
+        external_reference=external_reference,
+    )
+
+
+def _application_approve(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    note: str = "",
+    external_reference: str = "",
+) -> Application:
+    """``application_approve`` inside the caller's transaction."""
     application, step = _officer_preamble(application, step, user, seen_version)
     if step.role not in (APPROVER, AGENCY_HEAD):
         raise ApplicationError(_("Only the signatory approves at this step."))
     if application.status == S.SUBMITTED:
         _transition(application, to=S.IN_PROGRESS, actor=user, step=step)
-    _step_done(step, user=user, action=StepAction.APPROVE)
+    _step_done(
+        step,
+        user=user,
+        action=StepAction.APPROVE,
+        external_reference=external_reference.strip(),
+    )
     _transition(
         application,
         to=S.APPROVED,
@@ -657,6 +752,24 @@ def application_reject(
     reason: str,
 ) -> Application:
     """Reject with a reason (required); the remaining steps are skipped."""
+    return _application_reject(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        reason=reason,
+    )
+
+
+def _application_reject(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    reason: str,
+) -> Application:
+    """``application_reject`` inside the caller's transaction."""
     application, step = _officer_preamble(application, step, user, seen_version)
     if not reason.strip():
         raise ApplicationError(
@@ -694,6 +807,9 @@ def application_resubmit(
     to the step that asked. Raises ``ValidationError``, ``InvalidTransition``."""
     application = application_lock(pk=application.pk)
     _ensure_applicant(application, applicant)
+    for guard in APPLICANT_STEP_GUARDS:
+        if refusal := guard(application):
+            raise ApplicationError(refusal)
     if form_data is not None:
         application.form_data = form_data
     application_validate(application)
@@ -810,6 +926,79 @@ def application_lapse(*, application_id: int) -> Application | None:
         actor=None,
         notify_event="application.deadline_lapsed",
     )
+    return application
+
+
+# --- Payment (issue 13; the bills live in ``payments``) ----------------------------
+
+#: Callables ``(application) -> str``; a non-empty answer (translated) is why
+#: the applicant may not finish the open applicant step by resubmitting, e.g.
+#: an unpaid bill (``payments`` registers one in its ``AppConfig.ready``).
+APPLICANT_STEP_GUARDS: list[Callable[[Application], str]] = []
+
+
+def application_payment_due(
+    *,
+    application: Application,
+    step: ApplicationStep,
+    user,
+    seen_version: int | None,
+    note: str = "",
+) -> Application:
+    """The fee-assessment ``step`` (SKRD) is done and a bill was issued: finish
+    the step; the next step, the applicant's payment, becomes active and the
+    application waits for the applicant (the SLA clock pauses when that step's
+    ``pauses_sla`` says so). Not an entry point: ``payments.services.bill_issue``
+    calls it inside its transaction. Raises ``ApplicationError`` when no
+    applicant step follows ``step`` (the bill would have nobody to wait for),
+    and what ``application_step_complete`` raises."""
+    application = _application_step_complete(
+        application=application,
+        step=step,
+        user=user,
+        seen_version=seen_version,
+        note=note,
+    )
+    if application.status != S.WAITING_FOR_APPLICANT:
+        raise ApplicationError(_("No payment step by the applicant follows this step."))
+    return application
+
+
+def application_payment_received(
+    *, application: Application, actor, reason: str
+) -> Application:
+    """The bill of the application's open payment step is paid (gateway
+    callback, manual confirmation or an exemption): finish the applicant's
+    step and move on to the next step. ``actor`` is ``None`` for the gateway
+    (a system). Not an entry point: ``payments.services`` calls it inside its
+    transaction. Raises ``InvalidTransition`` unless the application waits for
+    the applicant."""
+    application = application_lock(pk=application.pk)
+    if application.status != S.WAITING_FOR_APPLICANT:
+        raise InvalidTransition(
+            _("This application is not waiting for a payment."),
+            extra={"status": application.status, "version": application.version},
+        )
+    now = timezone.now()
+    for step in application.steps.select_for_update().filter(
+        status=StepStatus.ACTIVE, kind=StepKind.APPLICANT
+    ):
+        step.status = StepStatus.DONE
+        step.finished_at = now
+        step.save(update_fields=["status", "finished_at"])
+        audit_record(
+            action="application_step.payment_received",
+            obj=step,
+            changes={"status": [StepStatus.ACTIVE.value, StepStatus.DONE.value]},
+        )
+    _transition(
+        application,
+        to=S.IN_PROGRESS,
+        actor=actor,
+        action="payment_received",
+        reason=reason,
+    )
+    _advance(application, actor=actor)
     return application
 
 

@@ -4,8 +4,11 @@ from django.utils import timezone
 
 from celery import shared_task
 
+from audit.context import audit_actor
+
 from .choices import ApplicationStatus
 from .models import Application
+from .reminders import applications_remind_deadlines
 from .services import application_lapse
 
 
@@ -21,3 +24,11 @@ def applications_lapse_overdue_task() -> int:
         .values_list("pk", flat=True)
     )
     return sum(application_lapse(application_id=pk) is not None for pk in ids)
+
+
+@shared_task(ignore_result=True)
+def applications_remind_deadline_task() -> int:
+    """Beat sweep: remind applicants whose revision deadline nears, once per
+    deadline (``permits.reminders``)."""
+    with audit_actor(system="system:applications_remind_deadline_task"):
+        return applications_remind_deadlines()

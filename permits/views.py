@@ -15,12 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import AGENCY_HEAD, APPROVER, user_can
+from accounts.permissions import user_can
 from agencies.models import Service
+from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
 
 from . import services
@@ -32,6 +34,8 @@ from .selectors import (
     application_qs_visible_to,
     application_timeline,
     applications_of,
+    documents_of,
+    officer_actions_for,
     what_next,
     work_list_for,
 )
@@ -79,12 +83,11 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
     if application.status not in (S.DRAFT, S.WAITING_FOR_APPLICANT):
         return redirect("permits:detail", uuid=application.uuid)
     schema = effective_schema(application.service_version)
-    requirements = application.service_version.requirements
     submitting = request.method == "POST" and "submit" in request.POST
     form_class = schema_form_class(schema, english=_english(), strict=submitting)
     if request.method == "POST":
         form = form_class(request.POST)
-        docs = DocumentsForm(request.POST, request.FILES, requirements=requirements)
+        docs = _documents_form(request, application, request.POST, request.FILES)
         if form.is_valid() and docs.is_valid():
             # Drafts keep what was typed, even when a file below is refused.
             services.application_update_draft(
@@ -93,7 +96,7 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                 form_data=form_to_json(form.cleaned_data),
             )
             for name, upload in list(docs.cleaned_data.items()):
-                if not upload:
+                if not upload or not name.startswith("doc_"):
                     continue
                 try:
                     services.document_upload(
@@ -105,6 +108,16 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                     )
                 except ApplicationError as error:
                     docs.add_error(name, error.message)
+            reusable = {str(d.uuid): d for d in docs.reusable_documents}
+            for code, doc_uuid in docs.reuse_choices().items():
+                try:
+                    services.document_attach(
+                        application=application,
+                        document=reusable[doc_uuid],
+                        owner=request.user,
+                    )
+                except ApplicationError as error:
+                    docs.add_error(f"reuse_{code}", error.message)
             if not docs.errors and submitting:
                 return _submit(request, application, form)
             if not docs.errors:
@@ -112,7 +125,7 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
                 return redirect("permits:edit", uuid=application.uuid)
     else:
         form = form_class(initial=application.form_data)
-        docs = DocumentsForm(requirements=requirements)
+        docs = _documents_form(request, application)
     attached = {
         link.requirement_code: link.document
         for link in application.document_links.select_related("document")
@@ -128,6 +141,29 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
             "idempotency_key": uuid_lib.uuid4().hex,
         },
     )
+
+
+def _documents_form(request, application, data=None, files=None) -> DocumentsForm:
+    """The upload fields of ``application``'s requirements, with the user's own
+    earlier files for the same requirements offered for reuse (one query)."""
+    requirements = application.service_version.requirements
+    codes = {item["code"] for item in requirements}
+    attached = set(application.document_links.values_list("document_id", flat=True))
+    earlier = [
+        doc
+        for doc in documents_of(request.user).filter(requirement_code__in=codes)
+        if doc.pk not in attached
+    ]
+    reusable: dict[str, list] = {}
+    for doc in earlier:
+        offered = reusable.setdefault(doc.requirement_code, [])
+        if len(offered) < 5:  # the newest five per requirement
+            offered.append(doc)
+    form = DocumentsForm(
+        data, files, requirements=requirements, english=_english(), reusable=reusable
+    )
+    form.reusable_documents = earlier
+    return form
 
 
 def _submit(request, application, form):
@@ -154,9 +190,7 @@ def _submit(request, application, form):
             {
                 "application": application,
                 "form": form,
-                "docs": DocumentsForm(
-                    requirements=application.service_version.requirements
-                ),
+                "docs": _documents_form(request, application),
                 "attached": {},
                 "idempotency_key": uuid_lib.uuid4().hex,
             },
@@ -182,33 +216,13 @@ def application_receipt(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-def _officer_actions(user, application):
-    """``[(step, [action, ...])]`` of the active steps ``user`` may act on."""
-    out = []
-    for step in application.steps.filter(status="active").select_related("agency"):
-        if not user_can(user, "application.act_on_step", step):
-            continue
-        if application.status == S.APPROVED:
-            actions = ["complete"]
-        elif step.role in (APPROVER, AGENCY_HEAD):
-            actions = ["approve", "reject", "request_revision"]
-            if step.role == AGENCY_HEAD:
-                actions = ["complete", "reject"]
-        elif step.kind == "external_system":
-            actions = ["record_external", "request_revision", "reject"]
-        else:
-            actions = ["complete", "request_revision", "reject"]
-        if application.status in (S.SUBMITTED, S.IN_PROGRESS, S.APPROVED):
-            out.append((step, actions))
-    return out
-
-
 @login_required
 def application_detail(request: HttpRequest, uuid) -> HttpResponse:
     application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
     is_applicant = application.applicant_id == request.user.pk
     if application.status == S.DRAFT and not is_applicant:
         raise Http404
+    record_access(request, application=application)  # PDP access log (no-op for owner)
     return render(
         request,
         "permits/application_detail.html",
@@ -221,7 +235,7 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
             "links": application.document_links.select_related("document"),
             "can_withdraw": is_applicant and application.status in WITHDRAWABLE,
             "can_object": is_applicant and application.status == S.REJECTED,
-            "officer_actions": _officer_actions(request.user, application),
+            "officer_actions": officer_actions_for(request.user, application),
             "action_form": OfficerActionForm(initial={"version": application.version}),
             "reason_form": ReasonForm(),
         },
@@ -308,6 +322,12 @@ def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpRe
         messages.success(request, _("Done."))
     except ApplicationError as error:
         messages.error(request, error.message)
+    # The officer workspace posts here too and asks to come back to its page.
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        return redirect(back)
     return redirect("permits:detail", uuid=application.uuid)
 
 
@@ -321,6 +341,7 @@ def document_download(request: HttpRequest, uuid, document_uuid) -> FileResponse
         document__uuid=document_uuid,
     )
     document = link.document
+    record_access(request, application=application, document=document)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -343,7 +364,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Status and dates of an application by reference and tracking code; no
     personal data."""
-    form = TrackForm(request.GET or None)
+    # A receipt's QR code opens this page with only the reference filled in.
+    form = (
+        TrackForm(request.GET)
+        if "code" in request.GET
+        else TrackForm(initial={"reference": request.GET.get("reference", "")})
+    )
     application = None
     if form.is_valid():
         application = services.application_track(

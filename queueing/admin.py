@@ -109,7 +109,7 @@ class ServiceGroupAdmin(AuditedAdmin):
 class CounterOperatorInline(admin.TabularInline):
     model = CounterOperator
     extra = 1
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["officer"]
 
 
 @admin.register(Counter)
@@ -125,7 +125,7 @@ class CounterAdmin(AuditedAdmin):
             audit_record(
                 action="queue.counteroperator.delete",
                 obj=obj,
-                changes={"user": [obj.user_id, None]},
+                changes={"officer": [obj.officer_id, None]},
             )
             obj.delete()
         for obj in instances:
@@ -134,7 +134,7 @@ class CounterAdmin(AuditedAdmin):
                 action="queue.counteroperator.create",
                 obj=obj,
                 changes={
-                    "user": [None, obj.user_id],
+                    "officer": [None, obj.officer_id],
                     "counter": [None, obj.counter_id],
                 },
             )
@@ -148,9 +148,9 @@ class PriorityGroupAdmin(AuditedAdmin):
 
 @admin.register(OfficeSupervisor)
 class OfficeSupervisorAdmin(AuditedAdmin):
-    list_display = ["user", "office"]
+    list_display = ["officer", "office"]
     list_filter = ["office"]
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["officer"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

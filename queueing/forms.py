@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Service
+from agencies.models import Office, Service
 
 from .models import Counter, PriorityGroup
 from .nik import nik_normalize
@@ -95,6 +95,11 @@ class BookingForm(forms.Form):
     day = forms.ChoiceField(label=_("Day"))
     slot = forms.ChoiceField(label=_("Time"), required=False)
     nik = NikField(required=False)
+    # From an officer's invitation link; checked against the citizen's own
+    # applications by the view.
+    permohonan = forms.CharField(
+        required=False, max_length=32, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, services, days: list[dt.date], slots=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,3 +153,25 @@ class TransferForm(forms.Form):
                 _("Choose a counter or a service to transfer to.")
             )
         return data
+
+
+class InviteForm(forms.Form):
+    """An officer invites an applicant to book a visit at one of the offices
+    that take bookings for the application's service."""
+
+    office = forms.ModelChoiceField(
+        queryset=Office.objects.none(),
+        to_field_name="code",
+        label=_("Office"),
+        empty_label=None,
+    )
+    note = forms.CharField(
+        label=_("Message to the applicant (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices

@@ -206,10 +206,12 @@ class Counter(TimeStampedModel):
 
 @audited
 class CounterOperator(models.Model):
-    """A staff user who may work at a counter (*petugas loket*).
+    """An officer assigned to work at a counter (*petugas loket*).
 
-    Interim link until the accounts issue's officer model; the user also needs
-    the ``queueing.operate_counter`` permission.
+    The staff identity is ``accounts.Officer`` (one per user); this row only
+    says which counters the officer serves. The officer's user also needs the
+    ``queueing.operate_counter`` permission, held by the ``front_office`` role
+    group (``accounts.roles``).
     """
 
     counter = models.ForeignKey(
@@ -218,11 +220,11 @@ class CounterOperator(models.Model):
         related_name="operators",
         verbose_name=_("counter"),
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    officer = models.ForeignKey(
+        "accounts.Officer",
         on_delete=models.CASCADE,
         related_name="queue_counters",
-        verbose_name=_("user"),
+        verbose_name=_("officer"),
     )
 
     objects = AuditedManager()
@@ -233,19 +235,20 @@ class CounterOperator(models.Model):
         verbose_name_plural = _("counter operators")
         constraints = [
             models.UniqueConstraint(
-                fields=["counter", "user"], name="counter_operator_unique"
+                fields=["counter", "officer"], name="counter_officer_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.counter}"
+        return f"{self.officer.user} @ {self.counter}"
 
 
 @audited
 class OfficeSupervisor(models.Model):
-    """A staff user who runs an office's queue (*kepala kantor* or *koordinator
-    pelayanan*): issues reception tickets and reads its statistics (with the
-    ``queueing.view_queue_statistics`` permission)."""
+    """An officer who runs an office's queue (*koordinator pelayanan*): issues
+    reception tickets and reads its statistics (with the
+    ``queueing.view_queue_statistics`` permission). The office's own head
+    (``Officer`` with role ``office_head`` and that office) needs no row."""
 
     office = models.ForeignKey(
         "agencies.Office",
@@ -253,11 +256,11 @@ class OfficeSupervisor(models.Model):
         related_name="queue_supervisors",
         verbose_name=_("office"),
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    officer = models.ForeignKey(
+        "accounts.Officer",
         on_delete=models.CASCADE,
         related_name="queue_offices",
-        verbose_name=_("user"),
+        verbose_name=_("officer"),
     )
 
     objects = AuditedManager()
@@ -268,12 +271,12 @@ class OfficeSupervisor(models.Model):
         verbose_name_plural = _("office supervisors")
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "user"], name="office_supervisor_unique"
+                fields=["office", "officer"], name="office_supervisor_officer_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.office}"
+        return f"{self.officer.user} @ {self.office}"
 
 
 @audit_exempt(

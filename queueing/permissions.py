@@ -1,15 +1,18 @@
 """Who may do what in the queue; the one place for these rules (pages, API and
 services use them).
 
+The staff identity is ``accounts.Officer`` (active, one per user); the
+permissions come from the officer's role group (``accounts.roles``).
+
 - Operating a counter: the ``queueing.operate_counter`` permission and a
-  ``CounterOperator`` row for that counter (superusers: any counter).
+  ``CounterOperator`` row linking the officer to that counter (superusers: any
+  counter).
 - Reception tickets (with a priority group, NIK optional): the
   ``queueing.issue_reception_ticket`` permission and a link to the office (an
-  operator of one of its counters or its supervisor).
-- Statistics: ``queueing.view_queue_statistics`` and an ``OfficeSupervisor``
-  row for the office.
-
-Interim: the accounts issue's officer model will replace the link tables.
+  operator of one of its counters, or its supervisor).
+- Statistics: ``queueing.view_queue_statistics`` and either an
+  ``OfficeSupervisor`` row for the office or being its head (``Officer`` with
+  role ``office_head`` and that office).
 """
 
 import ipaddress
@@ -18,10 +21,12 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import Officer
+from accounts.roles import OFFICE_HEAD
 from agencies.models import Office
 from ptsp.exceptions import ApplicationError
 
-from .models import Counter
+from .models import Counter, OfficeSupervisor
 
 
 class NotAllowed(ApplicationError):
@@ -38,7 +43,7 @@ def counters_operated_by(user) -> QuerySet[Counter]:
         return qs
     if not user.has_perm("queueing.operate_counter"):
         return qs.none()
-    return qs.filter(operators__user=user)
+    return qs.filter(operators__officer__user=user, operators__officer__is_active=True)
 
 
 def can_operate(user, counter: Counter) -> bool:
@@ -60,7 +65,15 @@ def offices_supervised_by(user) -> QuerySet[Office]:
         return qs
     if not user.has_perm("queueing.view_queue_statistics"):
         return qs.none()
-    return qs.filter(queue_supervisors__user=user)
+    return qs.filter(_supervised(user))
+
+
+def _supervised(user) -> Q:
+    """Offices ``user`` supervises (row) or heads (role), as a filter."""
+    officers = Officer.objects.filter(user=user, is_active=True)
+    return Q(
+        pk__in=OfficeSupervisor.objects.filter(officer__in=officers).values("office_id")
+    ) | Q(pk__in=officers.filter(role=OFFICE_HEAD).values("office_id"))
 
 
 def can_issue_reception(user, office: Office) -> bool:
@@ -71,10 +84,9 @@ def can_issue_reception(user, office: Office) -> bool:
         return True
     if not user.has_perm("queueing.issue_reception_ticket"):
         return False
-    return Office.objects.filter(
-        Q(queue_supervisors__user=user) | Q(counters__operators__user=user),
-        pk=office.pk,
-    ).exists()
+    if Office.objects.filter(_supervised(user), pk=office.pk).exists():
+        return True
+    return counters_operated_by(user).filter(office=office).exists()
 
 
 def kiosk_network_allowed(request) -> bool:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.formats import number_format
 
 from agencies.models import Office
 
@@ -157,7 +159,7 @@ def bar_chart(
         Bar(
             label=label if len(label) <= 32 else label[:31] + "…",
             value=value,
-            text=f"{value:g} {unit}".strip(),
+            text=f"{_number(value)} {unit}".strip(),
             y=10 + i * (bar_height + gap),
             width=max(1.0, room * value / top),
         )
@@ -165,6 +167,12 @@ def bar_chart(
     ]
     height = 20 + len(bars) * (bar_height + gap)
     return BarChart(bars, width, height, label_width, bar_height)
+
+
+def _number(value: float) -> str:
+    """``value`` in the active language's notation, as in the tables (Indonesian
+    ``0,3``, English ``0.3``); whole numbers without decimals."""
+    return number_format(Decimal(f"{value:g}"))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("loket/<int:pk>/", views.counter_detail, name="counter"),
     path("loket/<int:pk>/<slug:action>/", views.counter_action, name="counter-action"),
     path("janji-temu/", views.booking_list, name="bookings"),
+    path("undang/<uuid:uuid>/", views.application_invite, name="invite"),
     path("janji-temu/<uuid:uuid>/", views.booking_detail, name="booking"),
     path("janji-temu/<uuid:uuid>/batal/", views.booking_cancel, name="booking-cancel"),
     path("<slug:office>/kios/", views.kiosk, name="kiosk"),

@@ -26,11 +26,14 @@ import segno
 
 from agencies.models import Office, Service
 from agencies.selectors import service_qs_public
+from permits.selectors import application_qs_visible_to, applications_of
+from ptsp.db_router import reads_from_replica
 from ptsp.exceptions import ApplicationError
 
 from . import services
 from .choices import TicketChannel, TicketStatus
-from .forms import BookingForm, CheckInForm, KioskForm, TransferForm
+from .forms import BookingForm, CheckInForm, InviteForm, KioskForm, TransferForm
+from .invitations import booking_invite, offices_for_invitation, ticket_application
 from .models import Booking, QueueTicket
 from .opening import QueueClosed, ensure_issuing_open, local_date
 from .permissions import (
@@ -245,6 +248,9 @@ def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "counter": counter,
             "current": current,
+            "linked_application": ticket_application(
+                request.user, current.application_reference if current else ""
+            ),
             "parked": counter_parked_tickets(counter),
             "transfer": transfer,
             "waiting": [
@@ -336,8 +342,10 @@ def counter_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def statistics(request: HttpRequest, office: str) -> HttpResponse:
-    """The office head's statistics for a period (default: the last 28 days)."""
+    """The office head's statistics for a period (default: the last 28 days);
+    read from the replica when one is configured (``ptsp.db_router``)."""
     office_obj = get_object_or_404(offices_supervised_by(request.user), code=office)
     today = local_date(office_obj, timezone.now())
     try:
@@ -389,9 +397,16 @@ def booking_new(request: HttpRequest, office: str) -> HttpResponse:
     )
     days = _booking_days(office_obj)
     data = request.POST if request.method == "POST" else request.GET or None
+    initial = {}
+    if data is not None and "day" not in data and request.method == "GET":
+        # An invitation link: service and application filled, nothing checked yet.
+        initial, data = (
+            {k: data[k] for k in ("service", "permohonan") if k in data},
+            None,
+        )
     # First pass without the slot: the service and day decide which slots exist.
     probe_data = {k: v for k, v in data.items() if k != "slot"} if data else None
-    probe = BookingForm(probe_data, services=services_qs, days=days)
+    probe = BookingForm(probe_data, services=services_qs, days=days, initial=initial)
     slots = []
     if probe.is_bound and probe.is_valid():
         group = (
@@ -400,7 +415,9 @@ def booking_new(request: HttpRequest, office: str) -> HttpResponse:
             .first()
         )
         slots = booking_slots(group, probe.cleaned_data["day"]) if group else []
-    form = BookingForm(data, services=services_qs, days=days, slots=slots)
+    form = BookingForm(
+        data, services=services_qs, days=days, slots=slots, initial=initial
+    )
     error = ""
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["slot"] or not form.cleaned_data["nik"]:
@@ -413,6 +430,9 @@ def booking_new(request: HttpRequest, office: str) -> HttpResponse:
                     service=form.cleaned_data["service"],
                     slot_starts_at=form.cleaned_data["slot"],
                     nik=form.cleaned_data["nik"],
+                    application_reference=_own_reference(
+                        request.user, form.cleaned_data["permohonan"]
+                    ),
                 )
             except (ApplicationError, ValidationError) as exc:
                 error = _error_text(exc)
@@ -434,6 +454,38 @@ def booking_new(request: HttpRequest, office: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _own_reference(user, reference: str) -> str:
+    """``reference`` when it names one of ``user``'s own applications, else ""."""
+    reference = (reference or "").strip().upper()
+    if reference and applications_of(user).filter(reference=reference).exists():
+        return reference
+    return ""
+
+
+@login_required
+@require_POST
+def application_invite(request: HttpRequest, uuid) -> HttpResponse:
+    """An officer invites the applicant to book a visit (from the application
+    page). An application the officer may not see is a 404."""
+    application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
+    form = InviteForm(request.POST, offices=offices_for_invitation(application))
+    if not form.is_valid():
+        messages.error(request, _("Choose an office that takes bookings."))
+    else:
+        try:
+            booking_invite(
+                application=application,
+                office=form.cleaned_data["office"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The invitation is sent to the applicant."))
+    return redirect("permits:detail", uuid=application.uuid)
 
 
 @login_required

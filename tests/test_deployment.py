@@ -111,3 +111,16 @@ def test_compose_proxy_terminates_tls(compose):
     assert any(p.startswith("443:") for p in proxy["ports"])
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "reverse_proxy web:8000" in caddyfile
+
+
+def test_compose_has_a_streaming_read_replica(compose):
+    """The replica is a hot standby of ``db``; the app reads reports there."""
+    replica = compose["services"]["db-replica"]
+    assert replica["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "pg_is_in_recovery" in " ".join(replica["healthcheck"]["test"])
+    script = (ROOT / "deploy" / "postgres" / "replica-entrypoint.sh").read_text()
+    assert "pg_basebackup -h db" in script
+    assert " -R " in script
+    environment = compose["services"]["web"]["environment"]
+    assert "@db-replica:5432/" in environment["DATABASE_REPLICA_URL"]
+    assert "pgreplica" in compose["volumes"]

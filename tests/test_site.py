@@ -130,3 +130,12 @@ def test_api_docs_load_nothing_from_outside(client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "style-src 'self' 'unsafe-inline'" in csp
+
+
+def test_unknown_api_route_is_a_json_404(client):
+    response = client.get("/api/v1/tidak-ada/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Tidak ditemukan."}
+    page = client.get("/tidak-ada/")  # pages keep the HTML error page
+    assert page["Content-Type"].startswith("text/html")

@@ -23,7 +23,7 @@ class UserManager(DjangoUserManager.from_queryset(AuditedQuerySet)):
     audit trail (``audited_update``/``audited_delete``)."""
 
 
-@audited(personal=("password", "email", "phone", "nik"))
+@audited(personal=("password", "email", "phone", "nik", "full_name"))
 class User(AbstractUser):
     """A person who signs in (*pengguna*).
 

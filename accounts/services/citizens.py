@@ -19,6 +19,7 @@ from audit.services import (
     audit_record,
     personal_ref,
 )
+from notifications.services import notify
 
 from .codes import CodeCheck, CodeError, code_consume, code_issue, sms_available
 
@@ -88,7 +89,12 @@ def citizen_register(
     again with the e-mail or phone of an unverified registration reuses that
     account (new name, NIK, password and code) instead of leaving a duplicate.
 
-    Raises ``ValidationError`` (field-keyed) for bad or already-used values,
+    A NIK already verified on another account is not reported (that would
+    tell anyone whose NIK has an account): the new account is created without
+    it, and the holder of the NIK gets ``account.nik_registration_attempt``.
+
+    Raises ``ValidationError`` (field-keyed) for bad values, an e-mail address
+    or phone number already in use,
     ``CodeError`` when only a phone is given while SMS is not available, and
     ``CodeRateLimited`` when codes were sent too recently.
     """
@@ -105,9 +111,19 @@ def citizen_register(
                 )
             }
         )
-    for field, value in (("email", email), ("nik", nik), ("phone", phone)):
+    for field, value in (("email", email), ("phone", phone)):
         if value and _taken(field, value):
             raise _taken_error(field)
+    # A NIK already linked to an active account is not revealed to whoever
+    # types it: the registration goes on without it, and the NIK's holder is
+    # told (``account.nik_registration_attempt``).
+    nik_holder = (
+        User.objects.filter(is_active=True, nik=nik).order_by("pk").first()
+        if nik
+        else None
+    )
+    if nik_holder is not None:
+        nik = ""
     contact = Q(email__iexact=email) if email else Q(phone=phone)
     user = (
         User.objects.select_for_update()
@@ -134,11 +150,23 @@ def citizen_register(
         action="account.register",
         obj=user,
         changes={
-            "full_name": [None, user.full_name],
+            # A reference, not the name: the trail never copies personal values.
+            "full_name": [None, personal_ref(user, "full_name")],
             **{f: [None, personal_ref(user, f)] for f in _PERSONAL if getattr(user, f)},
         },
         reason="" if created else "registration repeated before verification",
     )
+    if nik_holder is not None:
+        audit_record(
+            action="account.nik_registration_attempt",
+            obj=nik_holder,
+            changes={"attempted_by": [None, user.pk]},
+        )
+        notify(
+            event="account.nik_registration_attempt",
+            recipient=nik_holder,
+            context={"attempted_at": timezone.now()},
+        )
     if email:
         code_issue(
             user=user,
@@ -374,6 +402,9 @@ def profile_update(*, user: User, full_name: str, preferred_language: str) -> Us
     changes = {
         k: [v, getattr(user, k)] for k, v in before.items() if v != getattr(user, k)
     }
+    if "full_name" in changes:  # personal: recorded as a reference only
+        ref = personal_ref(user, "full_name")
+        changes["full_name"] = [ref, ref]
     if changes:
         audit_record(action="account.profile_update", obj=user, changes=changes)
     return user

@@ -47,10 +47,26 @@ def _code_hash(*, user: User, purpose: str, code: str) -> str:
     ).hexdigest()
 
 
-def code_issue(*, user: User, purpose: str, channel: str, address: str) -> OneTimeCode:
+def code_digest(*, user: User, purpose: str, code: str) -> str:
+    """The HMAC stored for ``code`` (``OneTimeCode.code_hash``): for a service
+    that keeps a copy to check the same code later (claiming an account made at
+    a service point, ``channeling``)."""
+    return _code_hash(user=user, purpose=purpose, code=(code or "").strip())
+
+
+def code_issue(
+    *,
+    user: User,
+    purpose: str,
+    channel: str,
+    address: str,
+    event: str = "account.otp",
+    context: dict | None = None,
+) -> OneTimeCode:
     """Create a code for ``purpose``, send it to ``address`` through the outbox
-    (event ``account.otp``) and return its row. Older open codes of the same
-    purpose stop working.
+    (event ``account.otp``, or ``event`` with ``context`` added to the code's
+    variables) and return its row. Older open codes of the same purpose stop
+    working.
 
     Runs inside the caller's transaction (the outbox row commits with it) and
     locks the user's row, so concurrent resends are counted one after the other.
@@ -100,12 +116,13 @@ def code_issue(*, user: User, purpose: str, channel: str, address: str) -> OneTi
         expires_at=now + timedelta(minutes=settings.PTSP_OTP_VALID_MINUTES),
     )
     notify(
-        event="account.otp",
+        event=event,
         recipient=user,
         context={
             "code": code,
             "purpose": purpose,
             "valid_minutes": settings.PTSP_OTP_VALID_MINUTES,
+            **(context or {}),
         },
         channels=[channel],
         dedupe_key=f"otp:{row.pk}",

@@ -1,7 +1,7 @@
 """The scenarios, in the order of the report. Each is ``run(context) -> Outcome``.
 
-Issue 17 numbers them; the ones whose features do not exist yet (1 submission,
-2 officer queue, 4 queue call-next, 8 PDFs, the SLA sweep of 3) join this list
+Issue 17 numbers them; the ones whose features do not exist yet (2 officer
+queue, 8 PDFs) join this list
 when those features land: write ``bench/scenarios/<name>.py`` with a ``run`` and
 add it to ``SCENARIOS``.
 """
@@ -32,10 +32,13 @@ class Context:
 
 
 def _scenarios() -> dict[str, Callable[[Context], Outcome]]:
-    from . import audit, notifications, pages, sla
+    from . import audit, notifications, pages, queue, sla, sla_sweep, submission
 
     return {
+        "submission": submission.run,
         "sla": sla.run,
+        "sla-sweep": sla_sweep.run,
+        "queue-call-next": queue.run,
         "audit-queries": audit.run_queries,
         "audit-verify": audit.run_verification,
         "audit-write": audit.run_write,

@@ -24,6 +24,7 @@ from agencies.models import Service
 from permits import services
 from permits.models import Application, ApplicationDocument, ApplicationStep
 from permits.selectors import application_qs_visible_to, application_timeline
+from privacy.access import record_access
 
 from . import serializers as s
 from .filters import ApplicationFilter
@@ -50,6 +51,11 @@ class ApplicationViewSet(
         return application_qs_visible_to(self.request.user).prefetch_related(
             "steps__agency"
         )
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        application = self.get_object()
+        record_access(request, application=application)  # PDP access log
+        return Response(self.get_serializer(application).data)
 
     def _own(self) -> Application:
         application = self.get_object()

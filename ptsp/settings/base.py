@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "sla",
+    "workspace",
+    "channeling",
+    "payments",
+    "documents",
+    "privacy",
+    "auditor",
     "transparency",
 ]
 
@@ -74,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Second factor and session timeouts of staff (needs OTP and messages).
     "accounts.middleware.StaffSessionMiddleware",
+    # Auditor accounts read and never write (auditor.permissions).
+    "auditor.middleware.AuditorReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: turns a lockout into its response.
@@ -121,6 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+# Optional read replica for reports and auditor queries (ptsp.db_router).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ptsp.db_router.ReplicaRouter"]
+REPORTS_FROM_REPLICA = "replica" in DATABASES
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -174,6 +190,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_MEMORY_KB", default=400_000
 )
+# PDF rendering grows a child's heap (fonts, layout); recycle children after this
+# many tasks too, so a long-running worker stays bounded (issue 14).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200
+)
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Fixed schedules live here (no django-celery-beat); apps append their entries.
@@ -214,6 +235,48 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "permits.tasks.applications_lapse_overdue_task",
         "schedule": crontab(minute="*/5"),
     },
+    # SLA warnings and breaches that came due (indexed next_check_at): every
+    # minute. https://crontab.guru/#*_*_*_*_*
+    "sla-sweep": {
+        "task": "sla.tasks.sla_sweep_task",
+        "schedule": crontab(minute="*"),
+    },
+    # Remind applicants as their revision deadline nears, once per deadline.
+    # https://crontab.guru/#*/15_*_*_*_*
+    "permits-remind-deadline": {
+        "task": "permits.tasks.applications_remind_deadline_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Ask BPJS about corrections handed over and not answered yet, and resend
+    # those that could not be sent: every 5 minutes. https://crontab.guru/#*/5_*_*_*_*
+    "channeling-bpjs-poll": {
+        "task": "channeling.tasks.bpjs_handovers_poll_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Expire unpaid bills past their due time: every 5 minutes.
+    # https://crontab.guru/#*/5_*_*_*_*
+    "payments-expire-bills": {
+        "task": "payments.tasks.bills_expire_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Cancel open bills of applications that ended unpaid (withdrawn, lapsed).
+    # https://crontab.guru/#*/5_*_*_*_*
+    "payments-cancel-orphaned-bills": {
+        "task": "payments.tasks.bills_cancel_orphaned_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Issued documents still waiting for their PDF (broker down at commit):
+    # every 5 minutes. https://crontab.guru/#*/5_*_*_*_*
+    "documents-render-pending": {
+        "task": "documents.tasks.documents_render_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Renewal reminders of permits about to expire: 07:00 WIB daily.
+    # https://crontab.guru/#0_7_*_*_*
+    "documents-renewal-reminders": {
+        "task": "documents.tasks.documents_renewal_reminders_task",
+        "schedule": crontab(minute=0, hour=7),
+    },
     # Transparency dashboard figures, rebuilt set-based every 15 minutes.
     # https://crontab.guru/#*/15_*_*_*_*
     "transparency-stats-refresh": {
@@ -231,6 +294,34 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "transparency-complaints-overdue": {
         "task": "transparency.tasks.complaints_overdue_task",
         "schedule": crontab(minute="*/15"),
+    },
+}
+
+# --- Issued documents (issue 14) -------------------------------------------------
+# Signer class (documents.signing): LocalCASigner generates a development CA under
+# DOCUMENTS_SIGNING_DIR; Pkcs12Signer signs with a PSrE certificate. Empty: unsigned.
+DOCUMENTS_SIGNER = env("DOCUMENTS_SIGNER", default="documents.signing.LocalCASigner")
+DOCUMENTS_SIGNING_DIR = env("DOCUMENTS_SIGNING_DIR", default=str(VAR_DIR / "signing"))
+DOCUMENTS_SIGNING_PKCS12 = env("DOCUMENTS_SIGNING_PKCS12", default="")
+DOCUMENTS_SIGNING_PKCS12_PASSPHRASE = env(
+    "DOCUMENTS_SIGNING_PKCS12_PASSPHRASE", default=""
+)
+# PEM/DER files of the roots that verify our signatures (the PSrE's root CA).
+DOCUMENTS_SIGNING_TRUST_ROOTS = env.list("DOCUMENTS_SIGNING_TRUST_ROOTS", default=[])
+# RFC 3161 timestamp authority and long-term validation (PAdES-B-LT) for production.
+DOCUMENTS_TSA_URL = env("DOCUMENTS_TSA_URL", default="")
+DOCUMENTS_SIGNING_LTV = env.bool("DOCUMENTS_SIGNING_LTV", default=False)
+# Public verification page: requests per IP (django-ratelimit rate syntax).
+DOCUMENTS_VERIFY_RATE = env("DOCUMENTS_VERIFY_RATE", default="30/m")
+# Calendar days before expiry when the holder is reminded to renew.
+DOCUMENTS_RENEWAL_REMINDER_DAYS = env.int("DOCUMENTS_RENEWAL_REMINDER_DAYS", default=30)
+DOCUMENTS_RENDER_GRACE_SECONDS = env.int("DOCUMENTS_RENDER_GRACE_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE |= {
+    # Personal-data retention rules (privacy.retention): 01:30 WIB daily.
+    # https://crontab.guru/#30_1_*_*_*
+    "privacy-retention": {
+        "task": "privacy.tasks.privacy_retention_task",
+        "schedule": crontab(minute=30, hour=1),
     },
 }
 
@@ -372,6 +463,23 @@ PTSP_OTP_VALID_MINUTES = env.int("PTSP_OTP_VALID_MINUTES", default=10)
 PTSP_OTP_MAX_ATTEMPTS = env.int("PTSP_OTP_MAX_ATTEMPTS", default=5)
 PTSP_OTP_RESEND_SECONDS = env.int("PTSP_OTP_RESEND_SECONDS", default=60)
 PTSP_OTP_MAX_PER_HOUR = env.int("PTSP_OTP_MAX_PER_HOUR", default=5)
+
+# --- Service points and BPJS (channeling, docs/channeling.md) ----------------------
+# Calendar days during which an account made at a counter can be claimed with the
+# confirmation code.
+CHANNELING_CLAIM_DAYS = env.int("CHANNELING_CLAIM_DAYS", default=30)
+# BPJS hand-over adapters by agency code (docs/bpjs-adapter.md); without one the
+# officer records BPJS's reference by hand.
+CHANNELING_BPJS_ADAPTERS: dict[str, dict] = {
+    code: {
+        "ADAPTER": "channeling.bpjs.HttpJsonBpjsAdapter",
+        "URL": env.str(f"CHANNELING_{code}_URL"),
+        "TOKEN": env.str(f"CHANNELING_{code}_TOKEN", default=""),
+    }
+    for code in ("BPJSKES", "BPJSTK")
+    if env.str(f"CHANNELING_{code}_URL", default="")
+}
+CHANNELING_BPJS_TIMEOUT = env.float("CHANNELING_BPJS_TIMEOUT", default=10.0)
 # Staff invitations (set-password links) stay valid this long.
 PASSWORD_RESET_TIMEOUT = env.int("PTSP_INVITATION_HOURS", default=72) * 3600
 
@@ -391,6 +499,15 @@ AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
 AUDIT_SIGNING_KEY_FILE = ""
 # Public keys (base64) of earlier signing keys, still trusted after a rotation.
 AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
+
+# Auditor workspace: rows per page of the trail (keyset pages, no counts).
+AUDITOR_PAGE_SIZE = env.int("AUDITOR_PAGE_SIZE", default=50)
+
+# --- Personal data (privacy) -------------------------------------------------------
+# Staff access log kept this many calendar days (privacy.retention documents why).
+PRIVACY_ACCESS_LOG_DAYS = env.int("PRIVACY_ACCESS_LOG_DAYS", default=730)
+# Texts of final notifications blanked after this many calendar days.
+PRIVACY_NOTIFICATION_BODY_DAYS = env.int("PRIVACY_NOTIFICATION_BODY_DAYS", default=90)
 
 # `manage.py generate_data` (benchmarks) writes fake audit entries that can never
 # be removed: only dev, test and the benchmark settings turn it on.
@@ -472,7 +589,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "TITLE": "PTSP Kota Tangerang API",
     "DESCRIPTION": (
-        "Katalog layanan, permohonan, antrian. Semua waktu dalam UTC (ISO 8601)."
+        "Katalog layanan, permohonan, antrean. Semua waktu dalam UTC (ISO 8601)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -506,7 +623,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Applications (permits) ---------------------------------------------------------
@@ -514,8 +636,36 @@ LOGGING = {
 PERMITS_MAX_UPLOAD_BYTES = env.int("PERMITS_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # Default applicant deadline for a revision, in calendar days.
 PERMITS_REVISION_DAYS = env.int("PERMITS_REVISION_DAYS", default=14)
+# The applicant is reminded once this many calendar hours before that deadline.
+PERMITS_DEADLINE_REMINDER_HOURS = env.int("PERMITS_DEADLINE_REMINDER_HOURS", default=48)
 # Period to object to a rejection, in calendar days from the decision.
 PERMITS_OBJECTION_DAYS = env.int("PERMITS_OBJECTION_DAYS", default=14)
+
+# --- Officer workspace (issue 7) ------------------------------------------------------
+# Queue counts stop at this many rows and show "500+" (no scan of a large table).
+WORKSPACE_COUNT_CAP = env.int("WORKSPACE_COUNT_CAP", default=500)
+# Rows per queue page (HTML and API).
+WORKSPACE_PAGE_SIZE = env.int("WORKSPACE_PAGE_SIZE", default=50)
+# "Due soon": the step's deadline falls within this many calendar hours.
+WORKSPACE_DUE_SOON_HOURS = env.int("WORKSPACE_DUE_SOON_HOURS", default=24)
+# Document viewer: most pages rendered per document, and their width in pixels.
+WORKSPACE_VIEWER_MAX_PAGES = env.int("WORKSPACE_VIEWER_MAX_PAGES", default=30)
+WORKSPACE_VIEWER_WIDTH = env.int("WORKSPACE_VIEWER_WIDTH", default=1000)
+# --- Fees and payments (payments) ---------------------------------------------------
+# Adapter of the payment gateway (docs/payments.md) and the shared HMAC secret of
+# its signed callbacks; no default: without a secret every callback is refused.
+PAYMENTS_GATEWAY = env(
+    "PAYMENTS_GATEWAY", default="payments.gateways.protocol.GenericHmacGateway"
+)
+PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default="")
+# Where citizens pay online (the gateway's pay page); empty: at a bank or teller.
+PAYMENTS_GATEWAY_PAY_URL = env("PAYMENTS_GATEWAY_PAY_URL", default="")
+# A signed message older or newer than this many seconds is refused.
+PAYMENTS_CALLBACK_TOLERANCE_SECONDS = env.int(
+    "PAYMENTS_CALLBACK_TOLERANCE_SECONDS", default=300
+)
+# How long a bill (SKRD) can be paid, in calendar hours from its issue.
+PAYMENTS_BILL_VALID_HOURS = env.int("PAYMENTS_BILL_VALID_HOURS", default=7 * 24)
 
 # Transparency, satisfaction survey and complaints (issue 16, docs/transparency.md).
 # Months of history the dashboard's aggregates keep.

@@ -23,6 +23,10 @@ for _channel in ("SMS", "WHATSAPP"):
 # requires it.
 os.environ.setdefault("PTSP_STAFF_2FA_REQUIRED", "false")
 
+# The local fake payment gateway (manage.py run_fake_gateway) and its secret.
+os.environ.setdefault("PAYMENTS_GATEWAY_SECRET", "dev-only-gateway-secret")
+os.environ.setdefault("PAYMENTS_GATEWAY_PAY_URL", "http://127.0.0.1:8199")
+
 from .base import *  # noqa: E402
 
 # Without AUDIT_SIGNING_KEY, development signs audit checkpoints with a key

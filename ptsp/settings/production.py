@@ -27,3 +27,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_TASKS_PER_CHILD", default=1000
 )
+# Issued documents are signed with the signatory's PSrE certificate; the local
+# development CA is refused by `check --deploy` (documents.E001).
+DOCUMENTS_SIGNER = env("DOCUMENTS_SIGNER", default="documents.signing.Pkcs12Signer")

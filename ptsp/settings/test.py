@@ -35,6 +35,8 @@ os.environ.setdefault(
 # Off for the suite's staff fixtures; tests of the second factor turn it on
 # (production settings force it on).
 os.environ.setdefault("PTSP_STAFF_2FA_REQUIRED", "false")
+# Public, tests only: the fake gateway signs its callbacks with it.
+os.environ.setdefault("PAYMENTS_GATEWAY_SECRET", "test-only-gateway-secret")
 
 from .base import *  # noqa: E402
 
@@ -44,6 +46,7 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+DOCUMENTS_SIGNING_DIR = str(VAR_DIR / "test-signing")
 # WhiteNoise serves from the finders in tests; no collectstatic output exists.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
@@ -54,3 +57,10 @@ CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 DATA_GENERATOR_ENABLED = True
+
+# A second alias on the test database stands in for a read replica; report
+# reads use it only where a test turns REPORTS_FROM_REPLICA on (and lists
+# "replica" in its databases), see tests/test_db_router.py.
+if IS_POSTGRES and "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+REPORTS_FROM_REPLICA = False

@@ -67,9 +67,9 @@ def test_register_verify_by_emailed_code_then_logged_in(client):
     assert user.email_verified_at is not None
     assert client.get(reverse("accounts:home")).status_code == 200
     actions = list(
-        AuditEntry.objects.filter(object_id=str(user.pk)).values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(object_id=str(user.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     # Verifying signs the citizen in; the audit trail records that login too.
     assert actions == ["account.register", "account.verify", "auth.login"]
@@ -158,6 +158,38 @@ def test_used_email_and_nik_are_refused(client, make_citizen):
     assert response.status_code == 200
     assert User.objects.count() == 1
     assert 'id="id_email_error"' in response.text
+
+
+def test_registered_nik_is_not_revealed_and_its_holder_is_told(client, make_citizen):
+    """Typing someone's NIK gives the same answer as a fresh one (no field error
+    saying it is registered); the new account does not get the NIK, and the
+    NIK's holder receives a notice."""
+    holder = make_citizen(nik="3671055203850007")
+    fresh = client.post(REGISTER, _form(email="baru@example.org", nik=make_nik()))
+    other = type(client)()
+    used = other.post(REGISTER, _form(email="orang@example.org"))
+    assert (
+        (used.status_code, used.url)
+        == (fresh.status_code, fresh.url)
+        == (
+            302,
+            VERIFY,
+        )
+    )
+    newcomer = User.objects.get(email="orang@example.org")
+    assert newcomer.nik == ""
+    notice = Notification.objects.get(
+        event="account.nik_registration_attempt", channel="email"
+    )
+    assert notice.recipient == holder
+    assert AuditEntry.objects.filter(
+        action="account.nik_registration_attempt", object_id=str(holder.pk)
+    ).exists()
+    # The newcomer can still verify their address: nothing tells them apart.
+    assert (
+        other.post(VERIFY, {"code": last_code("orang@example.org")}).status_code == 302
+    )
+    assert User.objects.filter(nik="3671055203850007").get() == holder
 
 
 def test_phone_only_is_refused_until_sms_exists(client):

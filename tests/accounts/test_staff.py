@@ -176,3 +176,23 @@ def test_invitation_link_sets_the_password_once(client, places):
     user = User.objects.get(username="v")
     assert user.check_password("kopi-tubruk-2026")
     assert client.__class__().get("/" + path).status_code == 400  # used
+
+
+def test_only_signatories_hold_the_decide_permission(make_staff, dinkes):
+    """``permits.decide_application`` follows the role group: the approver and
+    the agency head hold it, the front office and verifier do not."""
+    holds = {
+        role: make_staff(role, agency=dinkes).has_perm("permits.decide_application")
+        for role in (
+            OfficerRole.APPROVER,
+            OfficerRole.AGENCY_HEAD,
+            OfficerRole.FRONT_OFFICE,
+            OfficerRole.VERIFIER,
+        )
+    }
+    assert holds == {
+        OfficerRole.APPROVER: True,
+        OfficerRole.AGENCY_HEAD: True,
+        OfficerRole.FRONT_OFFICE: False,
+        OfficerRole.VERIFIER: False,
+    }

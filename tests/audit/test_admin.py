@@ -82,7 +82,9 @@ def test_change_records_field_changes_roles_and_reason(
     assert entry.object_id == str(citizen.pk)
     assert entry.reason == REASON
     ref = {"ref": f"accounts.user:{citizen.pk}#email"}
-    assert entry.changes["full_name"] == ["Budi", "Budi Santoso"]
+    name = {"ref": f"accounts.user:{citizen.pk}#full_name"}
+    assert entry.changes["full_name"] == [name, name]
+    assert "Budi" not in str(entry.changes)
     assert entry.changes["email"] == [ref, ref]
     assert entry.changes["groups"] == [[], [officers.pk]]
     assert "example.org" not in str(entry.changes)

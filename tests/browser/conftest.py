@@ -102,11 +102,12 @@ def assert_page_ok():
 
 @pytest.fixture
 def capture():
-    """Callable ``capture(page, name, desktop=False, full_page=None)``: under
-    ``make screenshots`` (``PTSP_SCREENSHOTS_DIR`` set) save the page as
-    ``<dir>/<name>.png``, at 360 px, or 1280 px for staff pages; otherwise do
-    nothing. The journeys call it on the
-    pages the README shows, so the pictures always come from a passing test."""
+    """Callable ``capture(page, name, desktop=False, full_page=None)``.
+
+    Under ``make screenshots`` (``PTSP_SCREENSHOTS_DIR`` set) it saves the page as
+    ``<dir>/<name>.png`` at 360 px, or 1280 px for staff pages; otherwise it does
+    nothing. The journeys call it on the pages the README shows, so the pictures
+    always come from a passing test."""
 
     def save(page, name: str, *, desktop: bool = False, full_page=None) -> None:
         if not SCREENSHOTS_DIR:

@@ -87,6 +87,7 @@ def test_practice_licence_with_a_revision_from_dinkes(
     capture(page, "receipt")
     reference = page.get_by_test_id("reference").inner_text()
     expect(page.get_by_test_id("tracking-code")).to_be_visible()
+    expect(page.get_by_test_id("sla-expected")).to_be_visible()  # SLA, issue 9
     application = Application.objects.get(reference=reference)
     assert application.document_links.count() == 1
 

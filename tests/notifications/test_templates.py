@@ -35,6 +35,10 @@ ISSUE_EVENTS = {
     "account.otp",
     "account.verification",
     "permit.renewal_reminder",
+    "appointment.invitation",  # issue 12: an officer invites to book
+    "account.nik_registration_attempt",  # registration does not reveal NIKs
+    # Issue 8: the code a citizen at a service point confirms with.
+    "channeling.confirmation_code",
 }
 
 
@@ -119,4 +123,4 @@ def test_migrate_seeds_templates_and_an_admin_edit_wins(make_user):
 
     # the code default is the fallback
     NotificationTemplate.objects.all().audited_delete(action="test.arrange")
-    assert notification_render(row)[0] == "PTSP one-time code: 777"
+    assert notification_render(row)[0] == "PTSP one-time code"

@@ -177,3 +177,50 @@ def test_timeline_says_when_the_applicant_must_act(
     page = c.get(reverse("permits:detail", args=[submitted.uuid])).content.decode()
     assert 'data-testid="next-step"' in page
     assert expected in page
+
+
+def _upload(owner, code="ktp", name="ktp-lama.pdf"):
+    from permits.services import document_upload
+
+    return document_upload(
+        owner=owner, requirement_code=code, content=PDF, original_name=name
+    )
+
+
+def test_draft_offers_and_reuses_own_earlier_document(licence, citizen, login):
+    earlier = _upload(citizen)
+    c = login(citizen)
+    application = _start(c, licence)
+    url = reverse("permits:edit", args=[application.uuid])
+    page = c.get(url).content.decode()
+    assert 'name="reuse_ktp"' in page
+    assert "ktp-lama.pdf" in page
+    response = c.post(url, {"save": "1", "reuse_ktp": str(earlier.uuid)})
+    assert response.status_code == 302
+    assert list(application.documents.all()) == [earlier]
+    # Once attached it is no longer offered as a choice.
+    assert 'name="reuse_ktp"' not in c.get(url).content.decode()
+
+
+def test_another_citizens_document_cannot_be_reused(
+    licence, citizen, other_citizen, login
+):
+    _upload(citizen)  # the picker is shown ...
+    theirs = _upload(other_citizen, name="ktp-orang-lain.pdf")
+    c = login(citizen)
+    application = _start(c, licence)
+    url = reverse("permits:edit", args=[application.uuid])
+    assert "ktp-orang-lain.pdf" not in c.get(url).content.decode()
+    response = c.post(url, {"save": "1", "reuse_ktp": str(theirs.uuid)})
+    assert response.status_code == 200  # ... but refuses what it did not offer
+    assert not application.documents.exists()
+
+
+def test_upload_fields_are_labelled_in_english(licence, citizen, login):
+    c = login(citizen)
+    application = _start(c, licence)
+    url = reverse("permits:edit", args=[application.uuid])
+    assert "KTP-el" in c.get(url).content.decode()
+    c.cookies["django_language"] = "en"
+    english = c.get(url).content.decode()
+    assert "ID card" in english

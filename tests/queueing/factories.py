@@ -7,6 +7,8 @@ from django.contrib.auth.models import Permission
 
 import factory
 
+from accounts.choices import OfficerRole
+from accounts.models import Officer
 from agencies.choices import (
     CalendarKind,
     Confidence,
@@ -120,8 +122,11 @@ def make_operator(django_user_model, counter: Counter, username: str = "petugas"
     user = django_user_model.objects.create_user(
         username=username, password="kata-sandi-petugas-2026", is_staff=True
     )
+    officer = Officer.objects.create(
+        user=user, office=counter.office, role=OfficerRole.FRONT_OFFICE
+    )
     grant(user, "operate_counter", "issue_reception_ticket")
-    CounterOperator.objects.create(counter=counter, user=user)
+    CounterOperator.objects.create(counter=counter, officer=officer)
     return user
 
 
@@ -129,6 +134,9 @@ def make_supervisor(django_user_model, office: Office, username: str = "kepala")
     user = django_user_model.objects.create_user(
         username=username, password="kata-sandi-kepala-2026", is_staff=True
     )
+    officer = Officer.objects.create(
+        user=user, office=office, role=OfficerRole.SUPERVISOR
+    )
     grant(user, "view_queue_statistics", "issue_reception_ticket")
-    OfficeSupervisor.objects.create(office=office, user=user)
+    OfficeSupervisor.objects.create(office=office, officer=officer)
     return user

@@ -190,3 +190,67 @@ def test_office_list_links(client, office, group_a):
     page = client.get("/antrian/", headers=EN)
     assert f"/antrian/{office.code}/kios/" in page.text
     assert f"/antrian/{office.code}/papan/" in page.text
+
+
+def test_office_head_reads_statistics_by_role(client, django_user_model, office):
+    """One staff identity: the office head's officer profile (role group
+    ``office_head``) opens the statistics without a supervisor row; the head of
+    another office does not."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Officer
+    from tests.queueing.factories import OfficeFactory
+
+    def head_of(place, username):
+        user = django_user_model.objects.create_user(username=username)
+        Officer.objects.create(user=user, office=place, role="office_head")
+        user.groups.add(Group.objects.get(name="office_head"))
+        return user
+
+    client.force_login(head_of(office, "kepala"))
+    assert client.get(f"/antrian/{office.code}/statistik/").status_code == 200
+    client.force_login(head_of(OfficeFactory(), "kepala-lain"))
+    assert client.get(f"/antrian/{office.code}/statistik/").status_code == 404
+
+
+def test_board_is_a_bare_tv_page(client, office, group_a):
+    page = client.get(f"/antrian/{office.code}/papan/")
+    assert page.status_code == 200
+    assert 'class="site-header"' not in page.text
+    assert 'class="site-footer"' not in page.text
+    assert "js/queue-board.js" in page.text
+
+
+def test_queue_staff_find_their_desk_and_statistics_from_home(
+    client, django_user_model, office, counter_1, operator
+):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def verified(user):
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    verified(operator)
+    home = client.get("/akun/petugas/").text
+    assert f'href="/antrian/loket/{counter_1.pk}/"' in home
+    assert "/statistik/" not in home
+    verified(make_supervisor(django_user_model, office))
+    home = client.get("/akun/petugas/").text
+    assert f'href="/antrian/{office.code}/statistik/"' in home
+
+
+def test_chart_numbers_follow_the_language(client, django_user_model, office):
+    """The SVG bars say ``0,5 menit`` in Indonesian, like the tables."""
+    from django.utils import translation
+
+    from queueing.statistics import bar_chart
+
+    with translation.override("id"):
+        assert bar_chart([("A", 0.5)], unit="min").bars[0].text == "0,5 min"
+        assert bar_chart([("A", 12.0)], unit="min").bars[0].text == "12 min"
+    with translation.override("en"):
+        assert bar_chart([("A", 0.5)], unit="min").bars[0].text == "0.5 min"

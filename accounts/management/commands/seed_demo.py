@@ -39,6 +39,9 @@ DEMO_ACCOUNTS = [
     ("supervisor.dpmptsp", "Dewi Lestari", StaffRole.SUPERVISOR, "DPMPTSP", None, ""),
     ("kepala.dinkes", "dr. Maria Ulfa", StaffRole.AGENCY_HEAD, "DINKES", None, ""),
     ("fo.cipondoh", "Agus Setiawan", StaffRole.FRONT_OFFICE, None, "kec-cipondoh", ""),
+    # BPJS Kesehatan corrections: the evidence check, then the data update.
+    ("verifikator.bpjskes", "Lina Marlina", StaffRole.VERIFIER, "BPJSKES", None, ""),
+    ("petugas.bpjskes", "Rudi Hartono", StaffRole.APPROVER, "BPJSKES", None, ""),
     ("auditor", "Yuni Kartika", StaffRole.AUDITOR, None, None, ""),
     ("admin", "Admin Portal", StaffRole.ADMIN, None, None, ""),
 ]

@@ -7,15 +7,16 @@ Refuses to run when ``DEBUG`` is off, and before ``load_catalogue``.
 """
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD
-from accounts.models import User
+from accounts.models import Officer, User
+from accounts.roles import FRONT_OFFICE, OFFICE_HEAD
 from agencies.models import Office, Service
 from audit.context import audit_actor
-from queueing.models import Counter, CounterOperator, OfficeSupervisor, ServiceGroup
+from queueing.models import Counter, CounterOperator, ServiceGroup
 
 GROUPS = [
     ("A", "Perizinan dan layanan lain", "Permits and other services", None),
@@ -57,31 +58,30 @@ class Command(BaseCommand):
             group.services.set(services)
             claimed |= set(services.values_list("pk", flat=True))
             groups[prefix] = group
-        officer = self._user("loket1", "Petugas Loket 1", "operate_counter")
+        officer = self._officer("loket1", "Petugas Loket 1", FRONT_OFFICE, office)
         for number, prefix in COUNTERS:
             counter, _ = Counter.objects.get_or_create(office=office, number=number)
             counter.service_groups.set([groups[prefix]])
             if number <= 3:
-                CounterOperator.objects.get_or_create(counter=counter, user=officer)
-        head = self._user("kepala", "Kepala MPP", "view_queue_statistics")
-        OfficeSupervisor.objects.get_or_create(office=office, user=head)
+                CounterOperator.objects.get_or_create(counter=counter, officer=officer)
+        # The office head reads the statistics by role; no supervisor row needed.
+        self._officer("kepala", "Kepala MPP", OFFICE_HEAD, office)
         self.stdout.write(
             f"Queue demo at {office.code}: groups A, B, C; counters 1-6; "
             f"loket1 (counters 1-3) and kepala (statistics), password {DEMO_PASSWORD}."
         )
 
-    def _user(self, username: str, full_name: str, codename: str) -> User:
+    def _officer(self, username: str, full_name: str, role: str, office) -> Officer:
+        """An officer of ``office`` with ``role``; the role group gives the
+        queue permissions (``accounts.roles``)."""
         user, _ = User.objects.get_or_create(
             username=username,
             defaults={"full_name": full_name, "email": f"{username}@demo.invalid"},
         )
-        user.is_staff = True
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.user_permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="queueing",
-                codename__in=[codename, "issue_reception_ticket"],
-            )
+        officer, _ = Officer.objects.get_or_create(
+            user=user, defaults={"office": office, "role": role}
         )
-        return user
+        user.groups.add(Group.objects.get(name=officer.role))
+        return officer

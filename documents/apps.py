@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "documents"
+    verbose_name = _("Issued documents")
+
+    def ready(self) -> None:
+        from . import checks, permissions  # noqa: F401  (registers them)

@@ -1,0 +1,60 @@
+"""HTML forms of payments: they parse; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BuildingFunction
+
+
+class BillIssueForm(forms.Form):
+    """The officer's levy assessment at the SKRD step."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    floor_area_m2 = forms.DecimalField(
+        label=_("Total floor area (m²)"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+    )
+    building_function = forms.ChoiceField(
+        label=_("Building function"),
+        choices=[("", "---------"), *BuildingFunction.choices],
+        required=False,
+    )
+    exemption = forms.ChoiceField(label=_("Exemption"), required=False)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, rule, english: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exemption"].choices = [
+            ("", _("None")),
+            *(
+                (e["code"], (e.get("text_en") if english else "") or e["text"])
+                for e in rule.exemptions
+            ),
+        ]
+        if rule.kind != "pbg":
+            del self.fields["floor_area_m2"]
+            del self.fields["building_function"]
+        if not rule.exemptions:
+            del self.fields["exemption"]
+
+
+class ManualConfirmForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount paid (IDR)"), min_value=1)
+    paid_at = forms.DateTimeField(
+        label=_("Paid at (WIB)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reference = forms.CharField(label=_("Bank or teller reference"), max_length=64)
+    evidence = forms.FileField(label=_("Evidence (PDF, JPEG or PNG)"))
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,174 @@
+"""HTML views of payments: the bill page (pay, reissue), the officer's levy
+assessment at the SKRD step, manual confirmation by Bapenda/BPKD officers,
+and the evidence download. Parse, authorize, call a service, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import user_can
+from permits.selectors import application_qs_visible_to
+from ptsp.exceptions import ApplicationError
+
+from . import services
+from .choices import BillStatus
+from .forms import BillIssueForm, ManualConfirmForm
+from .gateways import get_gateway
+from .selectors import (
+    bills_visible_to,
+    fee_rule_for,
+    fee_step_for,
+    unbilled_payment_step_for,
+)
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+@login_required
+def bill_detail(request: HttpRequest, uuid) -> HttpResponse:
+    bill = get_object_or_404(
+        bills_visible_to(request.user).select_related("application__service_version"),
+        uuid=uuid,
+    )
+    pay_url = ""
+    if (
+        bill.status == BillStatus.OPEN
+        and bill.application.applicant_id == request.user.pk
+    ):
+        pay_url = get_gateway().payment_url(bill)
+        if pay_url:
+            back = request.build_absolute_uri(bill.get_absolute_url())
+            pay_url = f"{pay_url}?return={back}"
+    payment = getattr(bill, "payment", None) if bill.status == BillStatus.PAID else None
+    return render(
+        request,
+        "payments/bill_detail.html",
+        {
+            "bill": bill,
+            "application": bill.application,
+            "payment": payment,
+            "pay_url": pay_url,
+            "can_reissue": bill.status == BillStatus.EXPIRED
+            and not hasattr(bill, "replaced_by")
+            and user_can(request.user, "bill.reissue", bill),
+            "can_confirm": bill.status in (BillStatus.OPEN, BillStatus.EXPIRED)
+            and user_can(request.user, "payment.confirm", bill),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bill_reissue(request: HttpRequest, uuid) -> HttpResponse:
+    bill = get_object_or_404(bills_visible_to(request.user), uuid=uuid)
+    try:
+        new = services.bill_reissue(bill=bill, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(bill)
+    messages.success(request, _("A new bill is issued."))
+    return redirect(new)
+
+
+@login_required
+def bill_issue(request: HttpRequest, uuid) -> HttpResponse:
+    """The levy assessment at the fee step (or for an application already
+    waiting at its payment step without a bill)."""
+    application = get_object_or_404(application_qs_visible_to(request.user), uuid=uuid)
+    step = fee_step_for(application, request.user)
+    if step is None and unbilled_payment_step_for(application, request.user) is None:
+        raise Http404
+    rule = fee_rule_for(application.service)
+    english = (get_language() or "id").startswith("en")
+    form = BillIssueForm(
+        request.POST or None,
+        rule=rule,
+        english=english,
+        initial={"version": application.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bill = services.bill_issue(
+                application=application,
+                step=step,
+                user=request.user,
+                seen_version=data.get("version"),
+                floor_area_m2=data.get("floor_area_m2"),
+                building_function=data.get("building_function", ""),
+                exemption=data.get("exemption", ""),
+                note=data.get("note", ""),
+            )
+        except PermissionDenied:
+            raise
+        except ApplicationError as error:
+            field = error.extra.get("field")
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            if bill is None:
+                messages.success(request, _("Exempt: the application moves on."))
+                return redirect("permits:detail", uuid=application.uuid)
+            messages.success(
+                request, _("The bill is issued and the applicant notified.")
+            )
+            return redirect(bill)
+    return render(
+        request,
+        "payments/bill_issue.html",
+        {"application": application, "step": step, "rule": rule, "form": form},
+    )
+
+
+@login_required
+def payment_confirm(request: HttpRequest, uuid) -> HttpResponse:
+    bill = get_object_or_404(bills_visible_to(request.user), uuid=uuid)
+    if not user_can(request.user, "payment.confirm", bill):
+        raise PermissionDenied
+    form = ManualConfirmForm(
+        request.POST or None, request.FILES or None, initial={"amount": bill.amount}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.payment_confirm_manual(
+                bill=bill,
+                user=request.user,
+                amount=data["amount"],
+                paid_at=data["paid_at"],
+                reference=data["reference"],
+                evidence=data["evidence"].read(),
+                note=data["note"],
+            )
+        except ApplicationError as error:
+            field = error.extra.get("field")
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The payment is confirmed."))
+            return redirect(bill)
+    return render(
+        request, "payments/payment_confirm.html", {"bill": bill, "form": form}
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, uuid) -> FileResponse:
+    bill = get_object_or_404(bills_visible_to(request.user), uuid=uuid)
+    payment = getattr(bill, "payment", None)
+    if payment is None or not payment.evidence:
+        raise Http404
+    extension = payment.evidence.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        payment.evidence.open("rb"),
+        as_attachment=True,
+        filename=f"bukti-{bill.billing_code}.{extension}",
+        content_type=payment.evidence_content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

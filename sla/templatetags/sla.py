@@ -1,0 +1,43 @@
+"""``{% sla_expected application as sla %}``: the expected completion shown to
+citizens on the timeline, the tracking page and the receipt (issue 9)."""
+
+from django import template
+from django.utils import timezone
+
+from sla.calendars import working_calendar
+from sla.models import SlaTimer, TimerState
+
+register = template.Library()
+
+
+@register.simple_tag
+def sla_expected(application) -> dict | None:
+    """``{"state", "due_at", "left_hours", "left_minutes", "provisional"}`` for
+    the application's service deadline, or ``None`` when there is nothing to
+    show (draft, finished, clock not started). ``left_*`` is the working time
+    left now (running) or when the clock stopped (paused), never negative."""
+    if application is None or not getattr(application, "pk", None):
+        return None
+    timer = (
+        SlaTimer.objects.filter(application_id=application.pk, step__isnull=True)
+        .select_related("calendar")
+        .first()
+    )
+    if timer is None or timer.state not in (
+        TimerState.RUNNING,
+        TimerState.PAUSED,
+        TimerState.BREACHED,
+    ):
+        return None
+    if timer.state == TimerState.PAUSED:
+        left = timer.remaining
+    else:
+        left = working_calendar(timer.calendar).remaining(timezone.now(), timer.due_at)
+    seconds = max(int(left.total_seconds()), 0) if left is not None else 0
+    return {
+        "state": timer.state,
+        "due_at": timer.due_at,
+        "left_hours": seconds // 3600,
+        "left_minutes": seconds % 3600 // 60,
+        "provisional": timer.is_provisional,
+    }

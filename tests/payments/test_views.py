@@ -1,0 +1,94 @@
+"""HTML pages: the bill page for its applicant and the application's
+officers (404 for anyone else), the assessment form only at the fee step,
+manual confirmation with evidence for Bapenda, the evidence as an attachment,
+and the application page offering "pay", not "fix", at the payment step."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from payments.choices import BillStatus
+
+from .conftest import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bill_page_is_scoped(login, client, bill, citizen, other_citizen, assessor):
+    page = reverse("payments:bill_detail", args=[bill.uuid])
+    response = login(citizen).get(page)
+    assert response.status_code == 200
+    assert "Rp 270.000" in response.content.decode()
+    assert login(assessor).get(page).status_code == 200
+    assert login(other_citizen).get(page).status_code == 404
+    client.logout()
+    assert client.get(page).status_code == 302  # to the login page
+
+
+def test_application_page_offers_pay_not_fix(login, bill, citizen):
+    page = login(citizen).get(reverse("permits:detail", args=[bill.application.uuid]))
+    html = page.content.decode()
+    assert reverse("payments:bill_detail", args=[bill.uuid]) in html
+    assert reverse("permits:edit", args=[bill.application.uuid]) not in html
+
+
+def test_assessment_form_only_at_the_fee_step(login, at_fee_step, assessor, citizen):
+    page = reverse("payments:bill_issue", args=[at_fee_step.uuid])
+    assert login(citizen).get(page).status_code == 404
+    c = login(assessor)
+    assert c.get(page).status_code == 200
+    response = c.post(
+        page,
+        {
+            "version": at_fee_step.version,
+            "floor_area_m2": "90",
+            "building_function": "residential",
+            "exemption": "",
+        },
+    )
+    assert response.status_code == 302
+    assert at_fee_step.bills.get().amount == 337_500
+    assert c.get(page).status_code == 404  # the step is done
+
+
+def test_cashier_confirms_with_evidence_and_downloads_it(
+    login, bill, cashier, citizen, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    c = login(cashier)
+    page = reverse("payments:confirm", args=[bill.uuid])
+    assert login(citizen).get(page).status_code == 403
+    c = login(cashier)
+    paid_at = (timezone.now() - dt.timedelta(minutes=5)).astimezone(
+        dt.timezone(dt.timedelta(hours=7))
+    )
+    response = c.post(
+        page,
+        {
+            "amount": bill.amount,
+            "paid_at": paid_at.strftime("%Y-%m-%dT%H:%M"),
+            "reference": "TELLER-9",
+            "evidence": SimpleUploadedFile("bukti.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.PAID
+    download = c.get(reverse("payments:evidence", args=[bill.uuid]))
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == PDF
+    assert (
+        login(citizen).get(reverse("payments:evidence", args=[bill.uuid])).status_code
+        == 200
+    )
+
+
+def test_service_page_shows_the_rule(client, pbg):
+    response = client.get(reverse("agencies:service_detail", args=["pbg-uji"]))
+    html = response.content.decode()
+    assert 'data-testid="fee-rule"' in html
+    assert 'data-testid="fee-assumed"' in html

@@ -1,0 +1,42 @@
+"""The statement budget of a submission (issue 17, scenario 1): fixed, whatever
+the number of documents attached. The full list is in BENCHMARKS.md."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from permits.services import (
+    application_create_draft,
+    application_submit,
+    document_upload,
+)
+
+from .conftest import VALID_FORM
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _statements(licence, citizen, documents: int, key: str) -> int:
+    draft = application_create_draft(
+        applicant=citizen, service=licence, form_data=dict(VALID_FORM)
+    )
+    for n in range(documents):
+        document_upload(
+            owner=citizen, requirement_code=f"doc{n}", content=PDF, application=draft
+        )
+    with CaptureQueriesContext(connection) as queries:
+        application_submit(application=draft, applicant=citizen, idempotency_key=key)
+    return len(queries)
+
+
+def test_submission_statements_do_not_grow_with_documents(
+    licence, citizen, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    _statements(licence, citizen, 0, "warm")  # creates the year's counter
+    one = _statements(licence, citizen, 1, "one")
+    five = _statements(licence, citizen, 5, "five")
+    assert one == five
+    assert one <= 30  # bench/scenarios/submission.py lists them

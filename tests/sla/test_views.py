@@ -1,0 +1,155 @@
+"""What people see: the "when would it be due" API and admin page, the preview
+of moved deadlines, the citizen's expected completion, extensions over the API,
+and the admin lists."""
+
+import datetime as dt
+
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+import time_machine
+
+from accounts.choices import OfficerRole
+from agencies.models import Agency, Holiday
+from sla.models import SlaExtension, SlaPolicy, SlaSegment, SlaTimer, SlaWarning
+
+from .calendars import wib
+from .conftest import make_officer, submit_at
+
+pytestmark = pytest.mark.django_db
+DUE_URL = "/api/v1/sla/due/"
+
+
+def test_due_api_answers_for_a_friday_evening(client, licence):
+    """Filed Friday 7 Aug 16:00 WIB: starts Mon 10 Aug 08:00, due Tue 18 Aug
+    15:00 (Mon 17 Aug is a holiday)."""
+    response = client.get(
+        DUE_URL, {"service": "sip-dokter", "at": "2026-08-07T09:00:00Z"}
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert dt.datetime.fromisoformat(data["due_at"]) == wib(2026, 8, 18, 15)
+    assert dt.datetime.fromisoformat(data["clock_starts_at"]) == wib(2026, 8, 10, 8)
+    assert data["unit"] == "working_days"
+    assert data["value"] == 5
+    assert data["provisional"] is False
+    assert data["calendar"] == "kerja-kota"
+
+
+def test_due_api_rejects_unknown_service_and_bad_instant(client, licence):
+    assert client.get(DUE_URL, {"service": "nope"}).status_code == 404
+    response = client.get(DUE_URL, {"service": "sip-dokter", "at": "kemarin"})
+    assert response.status_code == 400
+    assert "at" in str(response.json())
+
+
+def test_admin_due_for_page(admin_client, licence):
+    page = admin_client.get(
+        reverse("admin:sla_due_for"),
+        {"service": "sip-dokter", "submitted_at": "2026-08-07T16:00"},
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="sla-due-at"' in html
+    assert "18 Agustus 2026 15:00" in html
+
+
+def test_admin_preview_lists_the_deadlines_a_new_holiday_moves(
+    admin_client, licence, citizen
+):
+    """Before saving: closing Mon 10 Aug would move the deadline of an
+    application due Tue 11 Aug to Wed 12 Aug; the holiday form offers the
+    preview and posts its unsaved values to it."""
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    other = submit_at(licence, citizen, wib(2026, 8, 12, 10), key="k2")
+    page = admin_client.get(reverse("admin:sla_preview"), {"date": "2026-08-10"})
+    html = page.content.decode()
+    assert application.reference in html
+    assert other.reference not in html  # its clock starts after the date
+    assert "12 Agu 2026 15:00" in html
+    form = admin_client.get(reverse("admin:agencies_holiday_add")).content.decode()
+    assert reverse("admin:sla_preview") in form
+    posted = admin_client.post(
+        reverse("admin:sla_preview"),
+        {"date": "2026-08-10", "closes_working_time": "on", "name": "Libur"},
+    )
+    assert application.reference in posted.content.decode()
+    assert not Holiday.objects.filter(date=dt.date(2026, 8, 10)).exists()
+
+
+def test_admin_preview_of_moving_an_existing_holiday(admin_client, licence, citizen):
+    """Moving Hari Kemerdekaan from Mon 17 Aug to Tue 18 Aug in the unsaved form:
+    Mon 17 reopens and Tue 18 closes, so an application filed Fri 7 Aug 16:00
+    (Tue 11 .. Fri 14, then the 5th working day) is due Mon 17 Aug 15:00
+    instead of Tue 18 Aug."""
+    application = submit_at(licence, citizen, wib(2026, 8, 7, 16))
+    holiday = Holiday.objects.get(date=dt.date(2026, 8, 17))
+    posted = admin_client.post(
+        reverse("admin:sla_preview"),
+        {
+            "date": "2026-08-18",
+            "closes_working_time": "on",
+            "_sla_original": holiday.pk,
+        },
+    )
+    html = posted.content.decode()
+    assert application.reference in html
+    assert "17 Agu 2026 15:00" in html
+
+
+@pytest.mark.parametrize("name", ["detail", "receipt"])
+def test_citizen_sees_expected_completion_and_time_left(licence, citizen, login, name):
+    """Filed Tue 4 Aug 08:00; seen Tue 10:00: due Tue 11 Aug 15:00 WIB, 40
+    working hours left."""
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 8))
+    with time_machine.travel(wib(2026, 8, 4, 10), tick=False):
+        c = login(citizen, Client())
+        html = c.get(reverse(f"permits:{name}", args=[application.uuid])).content
+    html = html.decode()
+    assert 'data-testid="sla-expected"' in html
+    assert "11 Agustus 2026 15:00" in html
+    assert "40 j 0 mnt" in html
+
+
+def test_extension_over_the_api(client, licence, citizen, verifier, dinkes_head, login):
+    SlaPolicy.objects.create(service=licence, max_extension_days=5)
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    dinsos = Agency.objects.create(code="DINSOS", name="Dinsos", kind="dinas")
+    stranger = make_officer("lain", agency=dinsos, role=OfficerRole.VERIFIER)
+    body = {"application": str(application.uuid), "days": 2, "reason": "Uji lab."}
+    c = login(stranger, Client())
+    assert (
+        c.post(
+            "/api/v1/sla/extensions/", body, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    c = login(verifier, Client())
+    response = c.post("/api/v1/sla/extensions/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    refused = c.post(
+        f"/api/v1/sla/extensions/{pk}/decide/",
+        {"approve": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    c = login(dinkes_head, Client())
+    response = c.post(
+        f"/api/v1/sla/extensions/{pk}/decide/",
+        {"approve": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert dt.datetime.fromisoformat(response.json()["due_at"]) == wib(2026, 8, 13, 15)
+    assert SlaExtension.objects.get().status == "approved"
+
+
+@pytest.mark.parametrize(
+    "model", [SlaTimer, SlaSegment, SlaWarning, SlaExtension, SlaPolicy]
+)
+def test_admin_lists_load(admin_client, licence, citizen, model):
+    submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    url = reverse(f"admin:sla_{model._meta.model_name}_changelist")
+    assert admin_client.get(url).status_code == 200

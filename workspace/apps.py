@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkspaceConfig(AppConfig):
+    name = "workspace"
+    verbose_name = _("Officer workspace")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)
