@@ -71,7 +71,8 @@ def reject(application, front_office) -> Application:
 
 
 def set_due(application, due_at) -> None:
-    """Stand in for the SLA engine (issue 9), which writes ``due_at``."""
+    """Overwrite ``due_at`` after the outcome (the SLA engine of issue 9 writes
+    it on every transition), e.g. ``None`` for an unknown deadline."""
     with transaction.atomic():
         audited_update(
             Application.objects.filter(pk=application.pk),
