@@ -325,3 +325,16 @@ def test_a_citizen_files_at_most_the_daily_quota(
             description="Belum ada kabar.",
         )
     assert Complaint.objects.count() == 2
+
+
+def test_deadline_before_the_catalogue_uses_the_city_default_hours(submitted, citizen):
+    """No ``kerja-kota`` row yet: Mon-Fri 08:00-15:00 WIB all the same."""
+    with at(2026, 3, 6, 16):
+        complaint = complaint_file(
+            citizen=citizen,
+            kind=ComplaintSubject.APPLICATION,
+            application=submitted,
+            title="Lama",
+            description="Belum ada kabar.",
+        )
+    assert complaint.due_at == dt.datetime(2026, 3, 16, 15, tzinfo=WIB)
