@@ -601,6 +601,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "permits.choices.ApplicationStatus",
         "StepStatusEnum": "permits.choices.StepStatus",
         "StepKindEnum": "agencies.choices.StepKind",
+        "ComplaintStatusEnum": "transparency.choices.ComplaintStatus",
+        "ComplaintSubjectEnum": "transparency.choices.ComplaintSubject",
+        "SurveySourceEnum": "transparency.choices.SurveySource",
     },
 }
 
