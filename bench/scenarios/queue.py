@@ -36,17 +36,26 @@ class _Setup:
         from accounts.models import Officer, User
         from audit.context import audit_actor
         from queueing.models import CounterOperator
+        from tests.agencies.factories import AgencyFactory
         from tests.queueing.factories import (
             OfficeFactory,
             ServiceFactory,
             ServiceGroupFactory,
+            ServiceHoursFactory,
             make_counter,
         )
 
         tag = uuid.uuid4().hex[:8]
         with audit_actor(system="system:bench"):
-            self.office = OfficeFactory(code=f"bench-q-{tag}")
-            self.service = ServiceFactory(code=f"bench-q-{tag}")
+            # Explicit codes: the benchmark database outlives one process, and
+            # the factories' sequences start again at 0 in each.
+            self.office = OfficeFactory(
+                code=f"bench-q-{tag}",
+                service_calendar=ServiceHoursFactory(code=f"bench-q-{tag}"),
+            )
+            self.service = ServiceFactory(
+                code=f"bench-q-{tag}", agency=AgencyFactory(code=f"BQ{tag}".upper())
+            )
             self.group = ServiceGroupFactory(
                 office=self.office, prefix="A", services=[self.service]
             )

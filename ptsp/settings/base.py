@@ -604,6 +604,11 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "transparency.choices.ComplaintStatus",
         "ComplaintSubjectEnum": "transparency.choices.ComplaintSubject",
         "SurveySourceEnum": "transparency.choices.SurveySource",
+        "BillStatusEnum": "payments.choices.BillStatus",
+        "RefundStatusEnum": "payments.choices.RefundStatus",
+        "FeeRuleKindEnum": "payments.choices.FeeRuleKind",
+        "FeeRuleStatusEnum": "payments.choices.RuleStatus",
+        "AssistedStatusEnum": "channeling.choices.AssistedStatus",
     },
 }
 

@@ -21,6 +21,8 @@ RULES = {
     "queueing:board-calls": Rule(elsewhere=_elsewhere),
     "queueing:booking-new": Rule(elsewhere="tests/queueing/test_booking.py"),
     "queueing:statistics": Rule(elsewhere=_elsewhere),
+    # An officer who sees the application; others 404 (the applicant too).
+    "queueing:invite": Rule(elsewhere="tests/queueing/test_invitations.py"),
     "api:queueing-api:queue-office-detail": Rule(elsewhere=_api),
     "api:queueing-api:queue-office-board": Rule(elsewhere=_api),
     "api:queueing-api:queue-office-check-in": Rule(elsewhere=_api),
