@@ -40,6 +40,13 @@ ISSUE_EVENTS = {
     "account.nik_registration_attempt",  # registration does not reveal NIKs
     # Issue 8: the code a citizen at a service point confirms with.
     "channeling.confirmation_code",
+    # Issue 16: satisfaction survey and complaints.
+    "survey.invited",
+    "complaint.received",
+    "complaint.routed",
+    "complaint.answered",
+    "complaint.forwarded",
+    "complaint.overdue",
 }
 
 
