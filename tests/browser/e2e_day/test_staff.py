@@ -34,6 +34,7 @@ from sla.tasks import sla_recompute_task
 from tests.audit.conftest import seal_all
 from tests.channeling.conftest import NIK, code_sent_to
 from tests.documents.conftest import act
+from tests.permits.conftest import VALID_FORM
 from tests.queueing.factories import (
     OfficeFactory,
     ServiceGroupFactory,
@@ -45,15 +46,6 @@ from tests.support.browser import log_in
 from .conftest import CITIZEN_PASSWORD, PDF, STAFF_PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-SIP_FORM = {
-    "full_name": "Siti Rahma",
-    "nik": "3671051203850001",
-    "phone": "081234567890",
-    "str_number": "STR-123",
-    "practice_place": "Klinik Sehat",
-    "practice_address": "Jl. Merdeka 1, Tangerang",
-    "licence_sequence": 1,
-}
 
 
 def _practice_licence_submitted():
@@ -65,7 +57,7 @@ def _practice_licence_submitted():
         draft = application_create_draft(
             applicant=citizen,
             service=Service.objects.get(code="sip-dokter"),
-            form_data=dict(SIP_FORM),
+            form_data=dict(VALID_FORM),
         )
         document_upload(
             owner=citizen,
