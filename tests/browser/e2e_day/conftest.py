@@ -16,10 +16,15 @@ import pytest
 from accounts.choices import OfficerRole
 from accounts.models import User
 from agencies.catalogue_loader import read_catalogue
-from agencies.models import Agency, Office
+from agencies.models import Agency, Office, Service
 from agencies.services import catalogue_apply
 from audit.context import audit_actor
+from payments.services import bill_issue
+from permits.choices import ApplicationStatus
+from permits.services import application_resubmit, application_step_complete
 from tests.accounts.conftest import make_staff  # noqa: F401  (fixture)
+from tests.documents.conftest import act
+from tests.permits.conftest import submit
 from tests.support.browser import RequestLog, origin
 
 STAFF_PASSWORD = "petugas-rahasia-2026"  # make_staff's default
@@ -79,3 +84,37 @@ def same_origin(live_server, context):
     yield allowed
     assert log.urls, "the journey made no request at all"
     assert not log.foreign(allowed), f"external requests: {log.foreign(allowed)}"
+
+
+def pbg_billed(office_day, citizen):
+    """``citizen``'s simple-house building approval (PBG, real catalogue)
+    verified by Disperkimtan and billed by DPMPTSP for 72 m² residential
+    (the levy rule gives Rp 270.000). Returns ``(application, bill)``."""
+    staff = office_day.staff
+    with audit_actor(system="system:test"):
+        application, _code = submit(
+            Service.objects.get(code="pbg-rts-10jam"),
+            citizen,
+            form={
+                "full_name": citizen.full_name,
+                "nik": "3671051203850001",
+                "phone": "081234567890",
+            },
+        )
+        if application.status == ApplicationStatus.WAITING_FOR_APPLICANT:
+            application_resubmit(application=application, applicant=citizen)
+        act(
+            application_step_complete,
+            application,
+            staff.perkim.officer,
+            external_reference="SIMBG-123",
+        )
+        bill = act(
+            bill_issue,
+            application,
+            staff.skrd.officer,
+            floor_area_m2=72,
+            building_function="residential",
+        )
+    application.refresh_from_db()
+    return application, bill

@@ -14,27 +14,21 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from agencies.models import Service
-from audit.context import audit_actor
 from documents.tasks import document_render
-from payments.services import bill_issue
-from permits.choices import ApplicationStatus
 from permits.models import Application
 from permits.services import (
     application_approve,
     application_request_revision,
-    application_resubmit,
     application_step_complete,
 )
 from tests.accounts.conftest import last_code
 from tests.browser.test_accounts import _fill_registration
 from tests.browser.test_payments import gateway  # noqa: F401  (fixture)
 from tests.documents.conftest import act
-from tests.permits.conftest import submit
 from tests.support.browser import log_in, origin
 from transparency.tasks import survey_invitations_task
 
-from .conftest import CITIZEN_PASSWORD
+from .conftest import CITIZEN_PASSWORD, pbg_billed
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 REGISTERED_PASSWORD = "kopi-tubruk-2026"  # _fill_registration's
@@ -155,35 +149,10 @@ def test_citizen_pays_the_building_levy_through_the_gateway(
     same_origin,
 ):
     same_origin.add(origin(gateway.url))  # the bank's page, a real third party
-    staff = office_day.staff
     citizen = User.objects.create_user(
         username="pemilik", password=CITIZEN_PASSWORD, full_name="Budi Santoso"
     )
-    with audit_actor(system="system:test"):
-        application, _code = submit(
-            Service.objects.get(code="pbg-rts-10jam"),
-            citizen,
-            form={
-                "full_name": "Budi Santoso",
-                "nik": "3671051203850001",
-                "phone": "081234567890",
-            },
-        )
-        if application.status == ApplicationStatus.WAITING_FOR_APPLICANT:
-            application_resubmit(application=application, applicant=citizen)
-        act(
-            application_step_complete,
-            application,
-            staff.perkim.officer,
-            external_reference="SIMBG-123",
-        )
-        bill = act(
-            bill_issue,
-            application,
-            staff.skrd.officer,
-            floor_area_m2=72,
-            building_function="residential",
-        )
+    application, bill = pbg_billed(office_day, citizen)
     base = live_server.url
 
     log_in(page, base, "pemilik", CITIZEN_PASSWORD, "/permohonan/")
@@ -195,7 +164,7 @@ def test_citizen_pays_the_building_levy_through_the_gateway(
     expect(page.get_by_test_id("amount")).to_have_text("Rp 270.000")
     assert_page_ok(page)
     page.get_by_test_id("pay-online").click()
-    page.get_by_role("button", name=f"Bayar {'Rp 270.000'}").click()
+    page.get_by_role("button", name="Bayar Rp 270.000").click()
     expect(page.get_by_test_id("bill-status")).to_have_text("Lunas")
     assert_page_ok(page)
     page.get_by_role("link", name=application.reference).click()
