@@ -42,6 +42,7 @@ run: setup messages-compile ## Run web, worker and beat on the embedded default 
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py load_catalogue
+	$(PY) manage.py seed_fee_rules
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_queue_demo
 	@echo; echo "  Portal: http://127.0.0.1:$(PTSP_PORT)/   admin: http://127.0.0.1:$(PTSP_PORT)/admin/"; echo

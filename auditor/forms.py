@@ -28,7 +28,13 @@ class TrailFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"),
         required=False,
-        choices=[("", _("Any role")), *StaffRole.choices],
+        choices=[
+            ("", _("Any role")),
+            *StaffRole.choices,
+            # What the admin site records for its operators (audit.admin).
+            ("superuser", _("Superuser (admin site)")),
+            ("staff", _("Staff (admin site)")),
+        ],
     )
     agency = forms.CharField(
         label=_("Agency or office code"), required=False, max_length=64

@@ -5,7 +5,8 @@ from django.urls import Resolver404, resolve
 from accounts.permissions import is_admin, is_auditor, rule
 
 #: Views an auditor may POST to: their own session and account security, the
-#: language switch, and "verify now" (a reading of the trail, not a change).
+#: language switch, "verify now" (a reading of the trail, not a change) and
+#: the download of their own personal data (UU 27/2022 applies to staff too).
 AUDITOR_WRITE_ALLOWED = frozenset(
     {
         "accounts:login",
@@ -17,6 +18,8 @@ AUDITOR_WRITE_ALLOWED = frozenset(
         "set_language",
         "auditor:verify",
         "api:auditor-api:verify",
+        "privacy:export",
+        "api:privacy-api:export",
     }
 )
 

@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path("petugas/<str:username>/", views.officer_timeline, name="officer_timeline"),
     path(
-        "objek/<str:object_type>/<str:object_id>/",
+        "objek/<str:object_type>/<path:object_id>/",
         views.object_timeline,
         name="object_timeline",
     ),

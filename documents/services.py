@@ -256,6 +256,24 @@ def document_store_file(*, document_id: int, pdf: bytes, signed: bool) -> bool:
     return True
 
 
+def document_render_failed(*, document_id: int) -> None:
+    """Mark a pending document whose PDF cannot be made (not a transient
+    error); ``manage.py shell`` or a fix and a reset to pending retries it."""
+    with transaction.atomic():
+        document = (
+            IssuedDocument.objects.select_for_update().filter(pk=document_id).first()
+        )
+        if document is None or document.render_status != RenderStatus.PENDING:
+            return
+        document.render_status = RenderStatus.FAILED
+        document.save(update_fields=["render_status", "updated_at"])
+        audit_record(
+            action="document.render_failed",
+            obj=document,
+            changes={"render_status": [RenderStatus.PENDING, RenderStatus.FAILED]},
+        )
+
+
 @transaction.atomic(durable=True)
 def document_revoke(*, document: IssuedDocument, user, reason: str) -> IssuedDocument:
     """Revoke with a reason (required); the verification page shows it at once
@@ -321,16 +339,16 @@ def renewal_reminder_send(*, document_id: int) -> bool:
         from django.urls import reverse
 
         notify(
-            event="document.expiring",
+            event="permit.renewal_reminder",
             recipient=document.application.applicant,
             context={
-                "number": document.number,
+                "document_number": document.number,
                 "service": document.application.service_version.name,
-                "valid_until": document.valid_until,
+                "expires_on": document.valid_until.astimezone(WIB).date(),
                 "url": settings.PORTAL_BASE_URL.rstrip("/")
                 + reverse("documents:detail", kwargs={"uuid": document.uuid}),
             },
-            dedupe_key=f"document:{document.pk}:expiring",
+            dedupe_key=f"document:{document.pk}:renewal_reminder",
         )
     return True
 

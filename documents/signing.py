@@ -116,6 +116,7 @@ class Pkcs12Signer:
             validation_context=self._validation_context(),
         )
         timestamper = HTTPTimeStamper(self.tsa_url) if self.tsa_url else None
+        signer = self._signer  # a missing or wrong key file is not transient
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         out = io.BytesIO()
         try:
@@ -123,7 +124,7 @@ class Pkcs12Signer:
                 signers.sign_pdf,
                 writer,
                 meta,
-                signer=self._signer,
+                signer=signer,
                 timestamper=timestamper,
                 output=out,
             )

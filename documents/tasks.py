@@ -18,6 +18,7 @@ from .choices import RenderStatus
 from .models import IssuedDocument
 from .rendering import document_pdf
 from .services import (
+    document_render_failed,
     document_store_file,
     documents_due_for_reminder,
     renewal_reminder_send,
@@ -57,7 +58,16 @@ def document_render(document_id: int) -> bool:
     autoretry_for=(SigningServiceUnavailable,), retry_backoff=True, max_retries=5
 )
 def document_render_task(document_id: int) -> bool:
-    return document_render(document_id)
+    try:
+        return document_render(document_id)
+    except SigningServiceUnavailable:
+        raise  # transient: retried here, then by the sweep
+    except Exception:
+        # A broken template or key: mark it so the sweep stops retrying and
+        # the register shows it; the error goes to the worker's log.
+        with audit_actor(system="system:document_render"):
+            document_render_failed(document_id=document_id)
+        raise
 
 
 @shared_task

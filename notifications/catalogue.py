@@ -584,28 +584,7 @@ _DOCUMENT = {
     "service": "Surat Izin Praktik Dokter",
 }
 
-DOCUMENT_EXPIRING = _event(
-    "document.expiring",
-    _("Permit expires soon"),
-    {
-        **_DOCUMENT,
-        "valid_until": _at(),
-        "url": "https://ptsp.tangerangkota.go.id/dokumen/0f8c/",
-    },
-    id=(
-        "Izin {{ number }} segera berakhir",
-        "{{ service }} nomor {{ number }} berlaku sampai "
-        '{{ valid_until|date:"j F Y" }}. Ajukan perpanjangan sebelum tanggal '
-        "itu:\n{{ url }}",
-    ),
-    en=(
-        "Permit {{ number }} expires soon",
-        "Your {{ service }} number {{ number }} is valid until "
-        '{{ valid_until|date:"j F Y" }}. Apply for its renewal before then:\n'
-        "{{ url }}",
-    ),
-)
-
+# The renewal reminder is ``permit.renewal_reminder`` above.
 DOCUMENT_REVOKED = _event(
     "document.revoked",
     _("Document revoked"),

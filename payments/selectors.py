@@ -31,7 +31,11 @@ def fee_rule_for(service: Service) -> FeeRule:
 
 def is_revenue_officer(user) -> bool:
     officer = officer_of(user)
-    return officer is not None and officer.agency.code in REVENUE_AGENCIES
+    return (
+        officer is not None
+        and officer.agency_id is not None  # office staff have no agency
+        and officer.agency.code in REVENUE_AGENCIES
+    )
 
 
 def bills_visible_to(user) -> QuerySet[Bill]:
@@ -45,7 +49,7 @@ def bills_visible_to(user) -> QuerySet[Bill]:
         return qs
     officer = officer_of(user)
     condition = Q(application__applicant=user)
-    if officer is not None:
+    if officer is not None and officer.agency_id is not None:
         condition |= Q(application__steps__agency_id=officer.agency_id)
     return qs.filter(condition).distinct()
 

@@ -165,7 +165,20 @@ def _bill_create(*, application, rule, amount, assessment, user, replaces=None):
         changes={"amount": [None, amount], "billing_code": [None, bill.billing_code]},
     )
     _notify(application, "payment.due", bill, due_at=bill.due_at)
+    if replaces is None:
+        _payment_notice_sent(application, user)
     return bill
+
+
+def _payment_notice_sent(application, user) -> None:
+    """Services whose SLA counts from the payment notice (catalogue
+    ``sla.clock_start = payment_notice_sent``, e.g. the 10-hour PBG) start
+    their clock now; later calls change nothing (``sla.services``)."""
+    from agencies.choices import SlaClockStart
+    from sla.services import sla_clock_start
+
+    if application.service_version.sla_clock_start == SlaClockStart.PAYMENT_NOTICE_SENT:
+        sla_clock_start(application=application, at=timezone.now(), actor=user)
 
 
 def _notify(application, event, bill, **extra) -> None:
@@ -236,6 +249,7 @@ def bill_issue(
             changes={"exemption": [None, exemption or "zero"]},
             reason=note,
         )
+        _payment_notice_sent(application, user)
         application_payment_received(
             application=application,
             actor=user,

@@ -114,7 +114,8 @@ def _transition(
     )
     if notify_event:
         _notify(application, notify_event, notify_context or {})
-    sla_sync(application, actor=actor, reason=reason)  # clock and deadlines
+    if to != S.SUBMITTED:  # at submission, _advance syncs once the steps start
+        sla_sync(application, actor=actor, reason=reason)  # clock and deadlines
     return change
 
 

@@ -35,6 +35,7 @@ api_v1 = [
     path("", include("workspace.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("auditor.api.urls")),
+    path("", include("privacy.api.urls")),
     path("", include("transparency.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),

@@ -36,6 +36,7 @@ from accounts.models import Officer
 from accounts.roles import AGENCY_HEAD, SUPERVISOR
 from agencies.choices import SlaClockStart, SlaUnit, StepKind
 from agencies.models import Calendar
+from agencies.models.calendars import CITY_WORKING_CALENDAR
 from agencies.selectors import agency_working_calendar
 from audit.services import audit_record, audit_record_many
 from notifications.services import notify
@@ -87,11 +88,6 @@ def service_calendar(service) -> Calendar | None:
         return agency_working_calendar(service.agency)
     except Calendar.DoesNotExist:
         return None
-
-
-def _thresholds(service) -> list[int]:
-    policy = SlaPolicy.objects.filter(service=service).first()
-    return sorted(policy.warning_thresholds) if policy else list(DEFAULT_THRESHOLDS)
 
 
 def _sla_kwargs(timer: SlaTimer) -> dict:
@@ -194,26 +190,31 @@ def sla_sync(application: Application, *, actor=None, reason: str = "") -> None:
     transaction): create the service deadline at submission, open and close
     ledger segments for the active steps, pause or resume the clock, stop it at
     the end, and write the deadlines to ``Application.due_at`` and
-    ``ApplicationStep.due_at`` (steps with their own SLA). Idempotent."""
+    ``ApplicationStep.due_at``. Idempotent. About a dozen statements: the
+    application's timers, open segments and pauses are each read in one."""
     if application.status == S.DRAFT:
         return
     now = timezone.now()
     version = application.service_version
     service = application.service
-    timer = (
-        SlaTimer.objects.select_for_update()
-        .filter(application=application, step__isnull=True)
-        .first()
-    )
+    timers = list(SlaTimer.objects.select_for_update().filter(application=application))
+    timer = next((t for t in timers if t.step_id is None), None)
+    step_timers = {t.step_id: t for t in timers if t.step_id is not None}
+    sent: dict[int, set[int]] = defaultdict(set)
+    if timers:
+        for timer_id, percent in SlaWarning.objects.filter(
+            timer__in=timers, withdrawn_at__isnull=True
+        ).values_list("timer_id", "threshold"):
+            sent[timer_id].add(percent)
     if timer is None:
-        calendar_row = service_calendar(service)
+        calendar_row, thresholds = _service_rules(service)
         timer = SlaTimer.objects.create(
             application=application,
             agency_id=service.agency_id,
             calendar=calendar_row,
             value=version.sla_value,
             unit=version.sla_unit,
-            thresholds=_thresholds(service),
+            thresholds=thresholds,
             started_at=(
                 application.submitted_at or now
                 if version.sla_clock_start == SlaClockStart.SUBMITTED
@@ -233,11 +234,17 @@ def sla_sync(application: Application, *, actor=None, reason: str = "") -> None:
     paused = not ended and started and _should_pause(application, active)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
 
+    segments = list(
+        SlaSegment.objects.select_for_update()
+        .filter(application=application)
+        .filter(Q(ended_at__isnull=True) | Q(kind=SegmentKind.PAUSED))
+        .order_by("started_at", "pk")
+    )
     # Running segments: one per active step while the clock runs.
     wanted = {} if ended or paused or not started else {s.pk: s for s in active}
-    for segment in SlaSegment.objects.select_for_update().filter(
-        application=application, kind=SegmentKind.RUNNING, ended_at__isnull=True
-    ):
+    for segment in segments:
+        if segment.kind != SegmentKind.RUNNING:
+            continue
         if segment.step_id in wanted:
             del wanted[segment.step_id]
         else:
@@ -255,11 +262,8 @@ def sla_sync(application: Application, *, actor=None, reason: str = "") -> None:
         audit_record(action="sla_segment.open", obj=segment)
 
     # The pause segment.
-    open_pause = (
-        SlaSegment.objects.select_for_update()
-        .filter(application=application, kind=SegmentKind.PAUSED, ended_at__isnull=True)
-        .first()
-    )
+    pause_rows = [seg for seg in segments if seg.kind == SegmentKind.PAUSED]
+    open_pause = next((seg for seg in pause_rows if seg.ended_at is None), None)
     if paused and open_pause is None:
         pausing = next((s for s in active if s.service_step.pauses_sla), None)
         segment = SlaSegment.objects.create(
@@ -272,16 +276,16 @@ def sla_sync(application: Application, *, actor=None, reason: str = "") -> None:
             started_at=now,
         )
         audit_record(action="sla_segment.pause", obj=segment, reason=segment.reason)
+        pause_rows.append(segment)
     elif not paused and open_pause is not None:
         _segment_close(open_pause, now, calendar)
+    pauses = [
+        (seg.started_at, seg.ended_at)
+        for seg in pause_rows
+        if seg.ended_at is None or seg.ended_at > seg.started_at
+    ]
 
     # Step deadlines: steps of the portal with their own SLA.
-    step_timers = {
-        t.step_id: t
-        for t in SlaTimer.objects.select_for_update().filter(
-            application=application, step__isnull=False
-        )
-    }
     for step in active:
         ss = step.service_step
         if (
@@ -301,7 +305,6 @@ def sla_sync(application: Application, *, actor=None, reason: str = "") -> None:
                 started_at=max(step.started_at or now, timer.started_at or now),
             )
     active_ids = {s.pk for s in active}
-    pauses = _pauses_of([application.pk])[application.pk]
     for step_id, step_timer in step_timers.items():
         if not step_timer.is_open:
             continue
@@ -315,6 +318,7 @@ def sla_sync(application: Application, *, actor=None, reason: str = "") -> None:
             now,
             ended=step_ended,
             abandoned=application.status in ABANDONED,
+            sent=sent[step_timer.pk],
         )
         step_timer.save()
     if timer.is_open:
@@ -327,42 +331,70 @@ def sla_sync(application: Application, *, actor=None, reason: str = "") -> None:
             now,
             ended=ended,
             abandoned=application.status in ABANDONED,
+            sent=sent[timer.pk],
         )
         timer.save()
-    _mirror_due(application, timer, step_timers.values())
+    _mirror_due(application, timer, list(step_timers.values()), active)
 
 
-def _mirror_due(application, timer, step_timers) -> None:
-    if application.due_at != timer.due_at:
-        before = application.due_at
-        application.due_at = timer.due_at
-        application.save(update_fields=["due_at"])
-        audit_record(
-            action="application.sla_due",
-            obj=application,
-            changes={
-                "due_at": [
-                    before.isoformat() if before else None,
-                    timer.due_at.isoformat() if timer.due_at else None,
-                ]
-            },
+def _service_rules(service) -> tuple[Calendar | None, list[int]]:
+    """The calendar a new deadline of ``service`` counts and its thresholds,
+    in two queries (policy with its office; the agency's or the city's
+    calendar)."""
+    policy = (
+        SlaPolicy.objects.filter(service=service)
+        .select_related("service_hours_office__service_calendar")
+        .first()
+    )
+    thresholds = (
+        sorted(policy.warning_thresholds) if policy else list(DEFAULT_THRESHOLDS)
+    )
+    if policy is not None and policy.service_hours_office_id:
+        return policy.service_hours_office.service_calendar, thresholds
+    candidates = {
+        c.code: c
+        for c in Calendar.objects.filter(
+            Q(agencies__pk=service.agency_id) | Q(code=CITY_WORKING_CALENDAR)
         )
+    }
+    own = next(
+        (c for code, c in candidates.items() if code != CITY_WORKING_CALENDAR), None
+    )
+    return own or candidates.get(CITY_WORKING_CALENDAR), thresholds
+
+
+def _mirror_due(application, timer, step_timers, active) -> None:
+    """Write the deadlines: the service's to ``Application.due_at``; to each
+    active step's ``due_at`` its own deadline, or the service's when it has
+    none (officer queues sort and filter steps on it)."""
+    if application.due_at != timer.due_at:
+        _save_due(application, timer.due_at, "application.sla_due")
+    own = {t.step_id: t for t in step_timers}
+    for step in active:
+        step_timer = own.get(step.pk)
+        want = step_timer.due_at if step_timer is not None else timer.due_at
+        if step.due_at != want:
+            _save_due(step, want, "application_step.sla_due")
     for step_timer in step_timers:
         step = step_timer.step
-        if step.due_at != step_timer.due_at:
-            before = step.due_at
-            step.due_at = step_timer.due_at
-            step.save(update_fields=["due_at"])
-            audit_record(
-                action="application_step.sla_due",
-                obj=step,
-                changes={
-                    "due_at": [
-                        before.isoformat() if before else None,
-                        step.due_at.isoformat() if step.due_at else None,
-                    ]
-                },
-            )
+        if step.pk not in {s.pk for s in active} and step.due_at != step_timer.due_at:
+            _save_due(step, step_timer.due_at, "application_step.sla_due")
+
+
+def _save_due(obj, due, action: str) -> None:
+    before = obj.due_at
+    obj.due_at = due
+    obj.save(update_fields=["due_at"])
+    audit_record(
+        action=action,
+        obj=obj,
+        changes={
+            "due_at": [
+                before.isoformat() if before else None,
+                due.isoformat() if due else None,
+            ]
+        },
+    )
 
 
 def _timer_refresh(
@@ -439,53 +471,64 @@ def _next_check(timer, calendar, pauses, sent: set[int]) -> dt.datetime | None:
 
 
 def _mirror_many(timers: Sequence[SlaTimer]) -> None:
-    """Write the timers' deadlines to ``Application.due_at`` (service timers) and
-    ``ApplicationStep.due_at`` (step timers) in set-based updates, one audit
-    entry per changed row."""
-    for model, key in ((Application, "application_id"), (ApplicationStep, "step_id")):
-        wanted = {
-            getattr(t, key): t.due_at
-            for t in timers
-            if (t.step_id is None) == (model is Application)
+    """Write the timers' deadlines set-based, one audit entry per changed row:
+    service timers to ``Application.due_at`` and to the active steps that have
+    no deadline of their own, step timers to their step's ``due_at``."""
+    service = {t.application_id: t.due_at for t in timers if t.step_id is None}
+    steps = {t.step_id: t.due_at for t in timers if t.step_id is not None}
+    if service:
+        _write_due(Application, service)
+        own = SlaTimer.objects.filter(
+            application_id__in=list(service), step__isnull=False
+        ).values("step_id")
+        for pk, app_id in (
+            ApplicationStep.objects.filter(
+                application_id__in=list(service), status=StepStatus.ACTIVE
+            )
+            .exclude(pk__in=own)
+            .values_list("pk", "application_id")
+        ):
+            steps.setdefault(pk, service[app_id])
+    if steps:
+        _write_due(ApplicationStep, steps)
+
+
+def _write_due(model, wanted: dict) -> None:
+    current = dict(
+        model.objects.filter(pk__in=list(wanted)).values_list("pk", "due_at")
+    )
+    items = [(pk, due) for pk, due in wanted.items() if current.get(pk) != due]
+    if not items:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    for start in range(0, len(items), 500):
+        part = items[start : start + 500]
+        cases = " ".join(["WHEN %s THEN %s"] * len(part))
+        params: list = [x for pair in part for x in pair]
+        params += [pk for pk, _due in part]
+        marks = ", ".join(["%s"] * len(part))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET due_at = CASE id {cases} END "  # noqa: S608
+                f"WHERE id IN ({marks})",
+                params,
+            )
+    label = model._meta.label_lower
+    audit_record_many(
+        {
+            "action": f"{label.split('.')[1]}.sla_due",
+            "object_type": label,
+            "object_id": pk,
+            "changes": {
+                "due_at": [
+                    current[pk].isoformat() if current.get(pk) else None,
+                    due.isoformat() if due else None,
+                ]
+            },
+            "reason": "sla recompute",
         }
-        if not wanted:
-            continue
-        current = dict(
-            model.objects.filter(pk__in=list(wanted)).values_list("pk", "due_at")
-        )
-        changed = {pk: due for pk, due in wanted.items() if current.get(pk) != due}
-        if not changed:
-            continue
-        table = connection.ops.quote_name(model._meta.db_table)
-        items = list(changed.items())
-        for start in range(0, len(items), 500):
-            part = items[start : start + 500]
-            cases = " ".join(["WHEN %s THEN %s"] * len(part))
-            params: list = [x for pair in part for x in pair]
-            params += [pk for pk, _due in part]
-            marks = ", ".join(["%s"] * len(part))
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {table} SET due_at = CASE id {cases} END "  # noqa: S608
-                    f"WHERE id IN ({marks})",
-                    params,
-                )
-        label = model._meta.label_lower
-        audit_record_many(
-            {
-                "action": f"{label.split('.')[1]}.sla_due",
-                "object_type": label,
-                "object_id": pk,
-                "changes": {
-                    "due_at": [
-                        current[pk].isoformat() if current.get(pk) else None,
-                        due.isoformat() if due else None,
-                    ]
-                },
-                "reason": "sla recompute",
-            }
-            for pk, due in items
-        )
+        for pk, due in items
+    )
 
 
 # --- Warnings and breaches: the beat sweep -------------------------------------------
@@ -751,10 +794,22 @@ def _recompute_chunk(pks: list[int]) -> int:
     )
     timers = list(
         SlaTimer.objects.select_for_update(of=("self",))
-        .select_related("calendar")
+        .select_related("calendar", "application__service__agency")
         .filter(pk__in=pks, state__in=OPEN_STATES)
         .order_by("pk")
     )
+    # An agency that switched calendars, or a policy that now counts an
+    # office's service hours, moves its open deadlines to that calendar.
+    wanted: dict[int, Calendar | None] = {}
+    recalendared: set[int] = set()
+    for timer in timers:
+        service = timer.application.service
+        if service.pk not in wanted:
+            wanted[service.pk] = service_calendar(service)
+        target = wanted[service.pk]
+        if timer.calendar_id != (target.pk if target else None):
+            timer.calendar = target
+            recalendared.add(timer.pk)
     fingerprint = calendars_fingerprint()
     calendars: dict[int | None, WorkingCalendar] = {}
     pauses = _pauses_of({t.application_id for t in timers})
@@ -777,7 +832,7 @@ def _recompute_chunk(pks: list[int]) -> int:
             now,
             sent=sent[timer.pk],
         )
-        if before != (
+        if timer.pk in recalendared or before != (
             timer.due_at,
             timer.state,
             timer.next_check_at,
@@ -787,6 +842,7 @@ def _recompute_chunk(pks: list[int]) -> int:
     SlaTimer.objects.bulk_update(
         changed,
         [
+            "calendar",
             "state",
             "due_at",
             "budget",

@@ -87,13 +87,13 @@ COMPLAINT_FORWARDED = _event(
     {**_COMPLAINT, "tracking_id": "LAPOR-1234567"},
     id=(
         "Pengaduan {{ reference }} diteruskan ke SP4N-LAPOR!",
-        "Pengaduan Anda {{ reference }} diteruskan ke SP4N-LAPOR! dengan nomor "
-        "pelacakan {{ tracking_id }}.\n{{ url }}",
+        "{{ agency }} meneruskan pengaduan Anda {{ reference }} ke SP4N-LAPOR! "
+        "dengan nomor pelacakan {{ tracking_id }}.\n{{ url }}",
     ),
     en=(
         "Complaint {{ reference }} handed over to SP4N-LAPOR!",
-        "Your complaint {{ reference }} was handed over to SP4N-LAPOR! with "
-        "tracking id {{ tracking_id }}.\n{{ url }}",
+        "{{ agency }} handed your complaint {{ reference }} over to SP4N-LAPOR! "
+        "with tracking id {{ tracking_id }}.\n{{ url }}",
     ),
 )
 

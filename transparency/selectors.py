@@ -222,6 +222,15 @@ def csv_rows(*, agency: Agency | None) -> QuerySet[ServiceMonthStat]:
     return qs.filter(agency=agency) if agency else qs
 
 
+def survey_stats(*, agency: Agency | None) -> QuerySet[SurveyStat]:
+    """Every semester's survey sums (of one agency), for the IKM CSV (one
+    query)."""
+    qs = SurveyStat.objects.select_related(
+        "agency", "service__current_version"
+    ).order_by("-year", "-half", "agency__code", "service__code")
+    return qs.filter(agency=agency) if agency else qs
+
+
 # --- Survey and complaints ---------------------------------------------------------
 
 

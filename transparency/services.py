@@ -230,11 +230,24 @@ def complaint_file(
 ) -> Complaint:
     """File a complaint, route it to the responsible agency and set its answer
     deadline (``transparency.deadlines.complaint_due_at``). Raises
-    ``ComplaintError`` for a subject the citizen may not complain about or
-    empty text."""
+    ``ComplaintError`` for a subject the citizen may not complain about, empty
+    text, or more than ``TRANSPARENCY_COMPLAINTS_PER_DAY`` complaints in 24
+    hours (a quota against flooding an agency's inbox)."""
     title, description = title.strip(), description.strip()
     if not title or not description:
         raise ComplaintError(_("Please give a title and describe the problem."))
+    now = timezone.now()
+    recent = Complaint.objects.filter(
+        citizen=citizen, created_at__gte=now - dt.timedelta(days=1)
+    ).count()
+    if recent >= settings.TRANSPARENCY_COMPLAINTS_PER_DAY:
+        raise ComplaintError(
+            _(
+                "You have filed %(count)s complaints in the last 24 hours. "
+                "Please wait for their answers or try again tomorrow."
+            )
+            % {"count": recent}
+        )
     agency, subject = _route(
         kind=kind,
         application=application,
@@ -242,7 +255,6 @@ def complaint_file(
         officer=officer,
         citizen=citizen,
     )
-    now = timezone.now()
     complaint = Complaint.objects.create(
         citizen=citizen,
         subject_kind=kind,

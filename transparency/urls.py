@@ -6,6 +6,7 @@ app_name = "transparency"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("unduh.csv", views.dashboard_csv, name="csv"),
+    path("ikm.csv", views.ikm_csv, name="ikm_csv"),
     path("instansi/<slug:code>/", views.agency_dashboard, name="agency"),
     path("survei/", views.survey_list, name="survey_list"),
     path("survei/<uuid:uuid>/", views.survey, name="survey"),

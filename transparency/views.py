@@ -21,7 +21,7 @@ from . import services
 from .charts import sla_chart, trend_chart
 from .choices import ComplaintSubject
 from .forms import AnswerForm, ComplaintForm, SurveyForm
-from .ikm import ELEMENTS, GRADES
+from .ikm import ELEMENTS, GRADES, index_from_sums
 from .selectors import (
     Semester,
     complaints_inbox,
@@ -32,6 +32,7 @@ from .selectors import (
     monthly_trend,
     officer_workload,
     refreshed_at,
+    survey_stats,
 )
 
 
@@ -133,6 +134,39 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
                 row.within_sla,
                 "" if share is None else f"{100 * share:.1f}",
                 "" if row.median_days is None else f"{row.median_days:.1f}",
+            ]
+        )
+    return response
+
+
+def ikm_csv(request: HttpRequest) -> HttpResponse:
+    """The IKM of every semester per city, agency and service (of one agency
+    with ``?instansi=CODE``): respondents, the nine element means (NRR), the
+    index (25-100) and its grade. Public."""
+    agency = None
+    if code := request.GET.get("instansi"):
+        agency = get_object_or_404(Agency, code=code)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"ikm-{agency.code if agency else 'kota'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    names = [f"nrr_{name}" for name, _label in ELEMENTS]
+    writer.writerow(
+        ["semester", "agency", "service", "respondents", *names, "ikm", "grade"]
+    )
+    for row in survey_stats(agency=agency):
+        index = index_from_sums(row.respondents, row.sums)
+        if index is None:
+            continue
+        writer.writerow(
+            [
+                f"{row.year}-{row.half}",
+                row.agency.code if row.agency_id else "",
+                row.service.code if row.service_id else "",
+                index.respondents,
+                *index.element_means,
+                index.value,
+                index.grade,
             ]
         )
     return response

@@ -82,9 +82,12 @@ def paginate(queryset: QuerySet, key: SortKey, cursor: str | None, size: int) ->
     if cursor:
         value, pk = decode(cursor, key)
         op = "lt" if key.descending else "gt"
+        # ``key >= v AND (key > v OR pk > id)``: the same rows as the row
+        # comparison ``(key, pk) > (v, id)``, written so the first term is an
+        # index range (``workspace`` migration 0002).
         qs = qs.filter(
-            Q(**{f"{key.field}__{op}": value})
-            | Q(**{key.field: value, f"pk__{op}": pk})
+            Q(**{f"{key.field}__{op}e": value}),
+            Q(**{f"{key.field}__{op}": value}) | Q(**{f"pk__{op}": pk}),
         )
     rows = list(qs[: size + 1])
     nxt = None

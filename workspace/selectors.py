@@ -45,6 +45,36 @@ SORTS: dict[str, SortKey] = {
 }
 
 
+#: Columns loaded for a queue row (``_base_tasks``); the agency is known from
+#: ``agency_id`` (the user's own agencies), so it is not joined.
+TASK_COLUMNS = (
+    "id",
+    "order",
+    "name",
+    "name_en",
+    "role",
+    "status",
+    "agency_id",
+    "due_at",
+    "assigned_officer__id",
+    "assigned_officer__role",
+    "assigned_officer__agency_id",
+    "assigned_officer__user__id",
+    "assigned_officer__user__username",
+    "assigned_officer__user__full_name",
+    "application__id",
+    "application__uuid",
+    "application__reference",
+    "application__status",
+    "application__submitted_at",
+    "application__service__id",
+    "application__service__code",
+    "application__applicant__id",
+    "application__applicant__username",
+    "application__applicant__full_name",
+)
+
+
 class Tab(models.TextChoices):
     """The queues of the workspace."""
 
@@ -63,9 +93,10 @@ def _base_tasks(agency_ids) -> QuerySet[ApplicationStep]:
         .select_related(
             "application__service",
             "application__applicant",
-            "agency",
             "assigned_officer__user",
         )
+        # The columns a queue row shows: narrow rows, no form data.
+        .only(*TASK_COLUMNS)
         .annotate(
             # Flat sort keys: keyset cursors read them off the row.
             due_key=Coalesce(

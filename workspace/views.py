@@ -20,6 +20,7 @@ from accounts.permissions import ensure_can, user_can
 from accounts.selectors import officers_acting_as
 from permits.forms import OfficerActionForm
 from permits.selectors import application_timeline, officer_actions_for
+from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
 
 from . import services, viewer
@@ -214,6 +215,7 @@ def _answers(app) -> list[tuple[str, object]]:
 def application(request: HttpRequest, uuid) -> HttpResponse:
     """The officer's page of one application of their agency."""
     app = _application(request, uuid)
+    record_access(request, application=app)  # PDP access log (privacy)
     steps = list(
         app.steps.select_related("agency", "assigned_officer__user").order_by("order")
     )
@@ -288,6 +290,7 @@ def _link(request, uuid, document_uuid):
 def document(request: HttpRequest, uuid, document_uuid) -> HttpResponse:
     """The viewer: the document's pages as images rendered on the server."""
     app, link = _link(request, uuid, document_uuid)
+    record_access(request, application=app, document=link.document)
     try:
         pages = range(1, viewer.page_count(link.document) + 1)
         problem = ""

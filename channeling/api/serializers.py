@@ -71,7 +71,7 @@ class CodeInputSerializer(serializers.Serializer):
     code = serializers.RegexField(r"^\d{6}$")
 
 
-class ClaimInputSerializer(serializers.Serializer):
+class AccountClaimInputSerializer(serializers.Serializer):
     identifier = serializers.CharField(max_length=24, help_text="NIK or phone.")
     code = serializers.RegexField(r"^\d{6}$")
     new_password = serializers.CharField(max_length=128)
@@ -107,6 +107,6 @@ class CompleteInputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class RejectInputSerializer(serializers.Serializer):
+class BpjsRejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
     version = serializers.IntegerField()

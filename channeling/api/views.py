@@ -150,9 +150,9 @@ class ClaimView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=s.ClaimInputSerializer, responses={204: None})
+    @extend_schema(request=s.AccountClaimInputSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
-        data = s.ClaimInputSerializer(data=request.data)
+        data = s.AccountClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.account_claim(**data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -206,11 +206,11 @@ class BpjsCorrectionViewSet(viewsets.GenericViewSet):
         )
         return Response({"status": application.status, "version": application.version})
 
-    @extend_schema(request=s.RejectInputSerializer, responses={200: None})
+    @extend_schema(request=s.BpjsRejectInputSerializer, responses={200: None})
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, uuid: str) -> Response:
         application = self._application(uuid)
-        data = s.RejectInputSerializer(data=request.data)
+        data = s.BpjsRejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.bpjs_correction_reject(
             application=application,

@@ -603,6 +603,14 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "permits.choices.ApplicationStatus",
         "StepStatusEnum": "permits.choices.StepStatus",
         "StepKindEnum": "agencies.choices.StepKind",
+        "ComplaintStatusEnum": "transparency.choices.ComplaintStatus",
+        "ComplaintSubjectEnum": "transparency.choices.ComplaintSubject",
+        "SurveySourceEnum": "transparency.choices.SurveySource",
+        "BillStatusEnum": "payments.choices.BillStatus",
+        "RefundStatusEnum": "payments.choices.RefundStatus",
+        "FeeRuleKindEnum": "payments.choices.FeeRuleKind",
+        "FeeRuleStatusEnum": "payments.choices.RuleStatus",
+        "AssistedStatusEnum": "channeling.choices.AssistedStatus",
     },
 }
 
@@ -681,6 +689,8 @@ TRANSPARENCY_SURVEY_LOOKBACK_DAYS = env.int(
 TRANSPARENCY_COMPLAINT_WORKING_DAYS = env.int(
     "TRANSPARENCY_COMPLAINT_WORKING_DAYS", default=5
 )
+# At most this many complaints per citizen in 24 hours.
+TRANSPARENCY_COMPLAINTS_PER_DAY = env.int("TRANSPARENCY_COMPLAINTS_PER_DAY", default=5)
 # Agency that receives complaints about offices no agency runs (the MPP).
 TRANSPARENCY_DEFAULT_AGENCY = env("TRANSPARENCY_DEFAULT_AGENCY", default="DPMPTSP")
 # SP4N-LAPOR! integration endpoint and token (empty: hand-over retried later).

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,15 +58,20 @@ def _extensions_visible_to(user):
     ).select_related("application")
 
 
+class ExtensionPagination(CursorPagination):
+    ordering = ("-requested_at", "-id")
+
+
 class ExtensionListView(ListAPIView):
     """``GET`` the extensions of applications the officer may see; ``POST``
     ``{application, days, reason}`` to ask for one (201)."""
 
     permission_classes = [IsAuthenticated, IsOfficer]
     serializer_class = ExtensionOutputSerializer
+    pagination_class = ExtensionPagination
 
     def get_queryset(self):
-        return _extensions_visible_to(self.request.user).order_by("-requested_at")
+        return _extensions_visible_to(self.request.user)
 
     @extend_schema(
         request=ExtensionRequestInputSerializer,

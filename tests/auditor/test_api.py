@@ -84,8 +84,8 @@ def test_the_allow_list_names_real_routes():
         ("post", "/permohonan/baru/sip-dokter/"),
         ("post", "/akun/profil/"),
         ("post", "/admin/accounts/user/add/"),
-        ("post", "/notifikasi/dibaca/"),
-        ("post", "/privasi/unduh/"),
+        ("post", "/akun/ponsel/"),
+        ("post", "/akun/email/"),
     ],
 )
 def test_every_write_refuses_an_auditor(client, auditor_user, method, path):

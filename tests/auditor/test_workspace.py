@@ -198,3 +198,16 @@ def test_citizen_and_officer_cannot_open_the_workspace(client, citizen, front_of
         assert client.get(reverse("auditor:export")).status_code == 403
         assert client.post(reverse("auditor:verify")).status_code == 403
         assert client.get("/api/v1/auditor/entries/").status_code == 403
+
+
+def test_entries_about_paths_link_to_their_timeline(client, auditor_user, citizen):
+    """A refused request's entry names a path (with slashes) as its object."""
+    client.force_login(citizen)
+    assert client.get(reverse("auditor:workspace")).status_code == 403
+    client.force_login(auditor_user)
+    response = client.get(reverse("auditor:workspace"), {"action": "access.denied"})
+    assert response.status_code == 200
+    link = reverse("auditor:object_timeline", args=["http.path", "/auditor/"])
+    assert link in response.content.decode()
+    response = client.get(link)
+    assert [e.object_id for e in response.context["page"].entries] == ["/auditor/"]

@@ -5,7 +5,7 @@ from .rules import AUDITOR, CITIZENS, OFFICERS, SIGNED_IN, Rule, public, signed_
 
 RULES = {
     "accounts:login": public(),
-    "accounts:logout": public(method="post"),
+    "accounts:logout": public(method="post", auditor_may_post=True),
     "accounts:register": public(),
     # A step of registration: needs the pending sign-up in the session.
     "accounts:register_verify": Rule(elsewhere="tests/accounts/test_registration.py"),

@@ -6,7 +6,9 @@ from .rules import ADMIN, Rule, public
 RULES = {
     "home": public(),
     "healthz": public(),
-    "set_language": public(method="post", data=lambda w: {"language": "id"}),
+    "set_language": public(
+        method="post", data=lambda w: {"language": "id"}, auditor_may_post=True
+    ),
     "api:schema": public(),
     "api:docs": public(),
 }

@@ -115,7 +115,11 @@ def _check(world, name, rule) -> list[str]:
         response = _request(world, actor, name, rule)
         status = response.status_code
         where = f"{name} as {actor}: {status} {response.get('Location', '')}"
-        if actor in rule.allow:
+        if actor == r.AUDITOR and rule.method != "get" and not rule.auditor_may_post:
+            # Auditors are read-only everywhere: every write is a 403.
+            if status != 403:
+                problems.append(f"{where} (auditor writes must be 403)")
+        elif actor in rule.allow:
             if _refused(response) or status == 405:
                 problems.append(f"{where} (should get through)")
         elif actor in rule.hidden:
@@ -129,7 +133,13 @@ def _check(world, name, rule) -> list[str]:
 CHECKED = sorted(n for n, rule in RULES.items() if not rule.elsewhere)
 
 
-@pytest.mark.parametrize("name", CHECKED)
+def _case(name):
+    bug = RULES[name].known_bug
+    marks = [pytest.mark.xfail(reason=bug, strict=True)] if bug else []
+    return pytest.param(name, marks=marks, id=name)
+
+
+@pytest.mark.parametrize("name", [_case(n) for n in CHECKED])
 def test_route_answers_each_actor_by_its_rule(name, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = build_world()

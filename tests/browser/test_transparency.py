@@ -3,10 +3,7 @@ index on the public dashboard changes once the refresh task has run; the
 citizen files a complaint, a Dinkes officer answers it, the citizen reads the
 answer. Every page passes the accessibility and 360 px gates."""
 
-import datetime as dt
 import re
-
-from django.utils import timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.choices import OfficerRole
 from tests.accounts.conftest import make_staff  # noqa: F401  (fixture)
 from tests.transparency.conftest import *  # noqa: F403  (workflow fixtures)
-from tests.transparency.conftest import issue, set_due
+from tests.transparency.conftest import issue
 from transparency.models import Complaint
 from transparency.tasks import stats_refresh_task, survey_invitations_task
 
@@ -46,7 +43,6 @@ def test_survey_moves_the_index_and_a_complaint_is_answered(
     capture,
 ):
     base = live_server.url
-    set_due(submitted, timezone.now() + dt.timedelta(days=5))  # the SLA engine's job
     issued = issue(submitted, front_office, verifier, approver)
     assert survey_invitations_task() == 1
     stats_refresh_task()

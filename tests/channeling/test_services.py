@@ -20,6 +20,7 @@ from notifications.models import Notification
 from permits.choices import ApplicationStatus, StepStatus
 from permits.selectors import applications_of
 from ptsp.exceptions import ApplicationError
+from sla.models import SlaTimer
 
 from .conftest import CORRECTION, NIK, PDF, code_sent_to
 
@@ -105,6 +106,9 @@ def test_confirmation_submits_and_starts_the_clock_at_the_code(
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.submitted_at == confirm_at  # not when the draft was made
+    clock = SlaTimer.objects.get(application=application, step__isnull=True)
+    assert clock.started_at == confirm_at  # the SLA clock starts at the code
+    assert application.due_at is not None
     assert application.reference.startswith("PTSP-2026-")
     assert tracking
     assert assisted.status == AssistedStatus.CONFIRMED

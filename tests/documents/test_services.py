@@ -171,7 +171,7 @@ def test_renewal_reminder_once_before_expiry(issued, citizen):
         assert documents_renewal_reminders_task() == 1
         assert documents_renewal_reminders_task() == 0  # once
     reminders = Notification.objects.filter(
-        recipient=citizen, event="document.expiring"
+        recipient=citizen, event="permit.renewal_reminder"
     )
     assert reminders.count() >= 1
     with time_machine.travel(timezone.now() + dt.timedelta(days=61)):
@@ -192,3 +192,78 @@ def test_deploy_check_refuses_the_development_ca(settings):
     assert [e.id for e in check_no_development_ca(None)] == ["documents.E001"]
     settings.DOCUMENTS_SIGNER = "documents.signing.Pkcs12Signer"
     assert check_no_development_ca(None) == []
+
+
+def test_receipt_prints_the_expected_completion_date(submitted):
+    """``due_at`` (written by the SLA engine) is the expected completion date
+    on the receipt, in WIB."""
+    submitted.due_at = dt.datetime(2026, 12, 3, 20, 0, tzinfo=dt.UTC)  # 4 Dec WIB
+    submitted.save(update_fields=["due_at"])
+    receipt = submitted.issued_documents.get(kind=DocumentKind.RECEIPT)
+    document_render(receipt.pk)
+    receipt.refresh_from_db()
+    text = first_page_text(receipt.file.path)
+    assert "Perkiraan selesai" in text
+    assert "4 Desember 2026" in text
+
+
+def test_sweep_hands_over_documents_left_pending(submitted):
+    """A receipt still pending after the grace period (broker down at commit)
+    is handed to the workers again; a rendered one is not."""
+    from documents.tasks import documents_render_pending_task
+
+    assert documents_render_pending_task() == 0  # within the grace period
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        assert documents_render_pending_task() == 1
+        document_render(submitted.issued_documents.get().pk)
+        assert documents_render_pending_task() == 0
+
+
+def test_a_missing_signing_key_marks_the_document_failed(submitted, settings, tmp_path):
+    """Not a transient error: the document is marked failed (the sweep leaves
+    it), and the error is raised for the worker's log."""
+    from documents.choices import RenderStatus as R
+    from documents.tasks import document_render_task
+
+    settings.DOCUMENTS_SIGNER = "documents.signing.Pkcs12Signer"
+    settings.DOCUMENTS_SIGNING_PKCS12 = str(tmp_path / "missing.p12")
+    receipt = submitted.issued_documents.get()
+    with pytest.raises(RuntimeError, match="Cannot load the signing key"):
+        document_render_task.run(receipt.pk)
+    receipt.refresh_from_db()
+    assert receipt.render_status == R.FAILED
+
+
+def test_receipt_lists_the_documents_received(licence, citizen, settings, tmp_path):
+    from permits.services import (
+        application_create_draft,
+        application_submit,
+        document_upload,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    from tests.permits.conftest import VALID_FORM
+
+    draft = application_create_draft(
+        applicant=citizen, service=licence, form_data=dict(VALID_FORM)
+    )
+    document_upload(
+        owner=citizen,
+        requirement_code="ktp",
+        content=pdf,
+        original_name="ktp-siti.pdf",
+        application=draft,
+    )
+    application, _ = application_submit(
+        application=draft, applicant=citizen, idempotency_key="r1"
+    )
+    receipt = application.issued_documents.get()
+    assert receipt.data["documents_received"] == [
+        {"code": "ktp", "name": "KTP-el", "file": "ktp-siti.pdf"}
+    ]
+    document_render(receipt.pk)
+    receipt.refresh_from_db()
+    text = first_page_text(receipt.file.path)
+    assert "KTP-el" in text
+    assert "ktp-siti.pdf" in text

@@ -35,10 +35,18 @@ ISSUE_EVENTS = {
     "account.otp",
     "account.verification",
     "permit.renewal_reminder",
+    "document.revoked",  # issue 14
     "appointment.invitation",  # issue 12: an officer invites to book
     "account.nik_registration_attempt",  # registration does not reveal NIKs
     # Issue 8: the code a citizen at a service point confirms with.
     "channeling.confirmation_code",
+    # Issue 16: satisfaction survey and complaints.
+    "survey.invited",
+    "complaint.received",
+    "complaint.routed",
+    "complaint.answered",
+    "complaint.forwarded",
+    "complaint.overdue",
 }
 
 

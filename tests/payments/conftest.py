@@ -36,7 +36,9 @@ def _audit_actor():
         yield
 
 
-def make_pbg_service(*, perkim, dpmptsp, code="pbg-uji", exemptions=None):
+def make_pbg_service(
+    *, perkim, dpmptsp, code="pbg-uji", exemptions=None, clock_start="submitted"
+):
     service = Service.objects.create(
         code=code,
         agency=perkim,
@@ -60,6 +62,7 @@ def make_pbg_service(*, perkim, dpmptsp, code="pbg-uji", exemptions=None):
         else [{"text": "Masyarakat Berpenghasilan Rendah (MBR)", "text_en": ""}],
         confidence="high",
         origin="catalogue",
+        sla_clock_start=clock_start,
     )
     A, P = StepKind.AGENCY, StepKind.APPLICANT
     steps = [

@@ -120,3 +120,49 @@ def test_privacy_notice_is_public(client):
     response = client.get("/privasi/")
     assert response.status_code == 200
     assert "UU 43/2009" in response.content.decode()
+
+
+def test_api_lists_the_citizens_accesses_without_the_officer(
+    client, submitted, front_office, citizen, other_citizen
+):
+    client.force_login(front_office.user)
+    client.get(f"/permohonan/{submitted.uuid}/")
+    client.force_login(citizen)
+    data = client.get("/api/v1/privacy/accesses/").json()
+    assert data["results"] == [
+        {
+            "accessed_at": data["results"][0]["accessed_at"],
+            "viewer_role": "front_office",
+            "agency": "DPMPTSP",
+            "kind": "application",
+            "application": submitted.reference,
+        }
+    ]
+    client.force_login(other_citizen)
+    assert client.get("/api/v1/privacy/accesses/").json()["results"] == []
+
+
+def test_api_export_is_a_zip(client, citizen):
+    client.force_login(citizen)
+    response = client.post("/api/v1/privacy/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response.content[:2] == b"PK"
+
+
+def test_the_workspace_application_page_and_api_are_logged(
+    client, submitted, front_office
+):
+    from django.urls import reverse
+
+    client.force_login(front_office.user)
+    page = client.get(reverse("workspace:application", kwargs={"uuid": submitted.uuid}))
+    assert page.status_code == 200
+    api = client.get(f"/api/v1/workspace/applications/{submitted.uuid}/")
+    assert api.status_code == 200, api.content
+    assert (
+        PersonalDataAccess.objects.filter(
+            viewer=front_office.user, application=submitted, kind=AccessKind.APPLICATION
+        ).count()
+        == 2
+    )

@@ -8,6 +8,7 @@ holidays and cuti bersama, Ramadan 08:00-14:00). Times in comments are WIB.
 import datetime as dt
 
 from django.db import connection
+from django.utils import translation
 
 import pytest
 import time_machine
@@ -322,6 +323,9 @@ def test_holiday_added_while_running_moves_the_deadline_and_withdraws_the_breach
         assert sla_recompute() == 1
     application.refresh_from_db()
     assert application.due_at == wib(2026, 8, 12, 15)
+    # The active step (no SLA of its own) carries the service deadline for the
+    # officer queues, and moves with it.
+    assert application.steps.get(status=StepStatus.ACTIVE).due_at == application.due_at
     timer = service_timer(application)
     assert timer.state == TimerState.RUNNING
     assert timer.breached_at is None
@@ -376,7 +380,7 @@ def test_extension_approved_by_the_head_moves_the_deadline(
         sla_extension_decide(extension=extension, user=dinkes_head.user, approve=True)
     application.refresh_from_db()
     assert application.due_at == wib(2026, 8, 13, 15)
-    with pytest.raises(ApplicationError, match="paling lama 3"):
+    with translation.override("en"), pytest.raises(ApplicationError, match="at most 3"):
         sla_extension_request(
             application=application, user=verifier.user, days=2, reason="Lagi."
         )
@@ -409,3 +413,78 @@ def test_queue_selector_filters_on_sla_state(licence, citizen):
     states = dict(with_sla_state(Application.objects).values_list("pk", "sla_state"))
     assert states[late.pk] == TimerState.BREACHED
     assert sorted(states.values()) == [TimerState.BREACHED, TimerState.RUNNING]
+
+
+def test_agency_switching_calendars_moves_its_open_deadlines(licence, citizen, dinkes):
+    """Dinkes (owner of the service) gets its own calendar that also works on
+    Saturday: the open deadline is recomputed on it (Tue 4 Aug 10:00 + 5
+    working days, Saturday 8 Aug counting: Wed, Thu, Fri, Sat, Mon 10 Aug)."""
+    from agencies.models import Calendar, WeeklyInterval
+
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    six_days = Calendar.objects.create(
+        code="kerja-dinkes", name="Dinkes", kind="working_time"
+    )
+    for weekday in range(6):
+        WeeklyInterval.objects.create(
+            calendar=six_days,
+            weekday=weekday,
+            opens_at=dt.time(8),
+            closes_at=dt.time(15),
+        )
+    from sla.services import _enqueue_recompute
+
+    connection.run_on_commit.clear()  # what the rows above scheduled
+    dinkes.refresh_from_db()
+    dinkes.save()  # no calendar change: nothing to recompute
+    assert not connection.run_on_commit
+    dinkes.working_calendar = six_days
+    dinkes.save()
+    assert [item[1] for item in connection.run_on_commit] == [_enqueue_recompute]
+    assert sla_recompute() == 1
+    application.refresh_from_db()
+    assert application.due_at == wib(2026, 8, 10, 15)
+    assert service_timer(application).calendar == six_days
+
+
+def test_service_counting_office_hours_uses_every_day_with_hours(licence, citizen):
+    """A policy may make the SLA count the MPP's service hours (Mon-Sat
+    08:00-15:00 here, and Saturday 8 Aug is then a working day): filed Tue 4 Aug
+    10:00 -> Wed, Thu, Fri, Sat, Mon 10 Aug 15:00. Holidays close service hours
+    too (``closes_service_hours``)."""
+    from agencies.models import Calendar, Office, WeeklyInterval
+    from sla.services import sla_due_for
+
+    hours = Calendar.objects.create(code="jam-mpp", name="MPP", kind="service_hours")
+    for weekday in range(6):
+        WeeklyInterval.objects.create(
+            calendar=hours,
+            weekday=weekday,
+            opens_at=dt.time(8),
+            closes_at=dt.time(15),
+        )
+    mpp = Office.objects.create(
+        code="mpp", name="MPP", kind="mpp", service_calendar=hours
+    )
+    SlaPolicy.objects.create(service=licence, service_hours_office=mpp)
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    application.refresh_from_db()
+    assert application.due_at == wib(2026, 8, 10, 15)
+    answer = sla_due_for(service=licence, at=wib(2026, 8, 14, 10))  # Fri
+    # Sat 15, Mon 17 is Hari Kemerdekaan, Tue 18 .. Fri 21.
+    assert answer.due_at == wib(2026, 8, 21, 15)
+
+
+def test_deadline_over_an_estimated_holiday_is_provisional(licence, citizen):
+    """A holiday stored as an estimate (``is_provisional``) between the clock
+    start and the deadline makes the deadline provisional; once confirmed and
+    recomputed it is not."""
+    holiday = Holiday.objects.get(date=dt.date(2026, 8, 25))  # Maulid Nabi
+    holiday.is_provisional = True
+    holiday.save()
+    application = submit_at(licence, citizen, wib(2026, 8, 21, 10))
+    assert service_timer(application).is_provisional
+    holiday.is_provisional = False
+    holiday.save()
+    sla_recompute()
+    assert not service_timer(application).is_provisional

@@ -74,3 +74,39 @@ def test_stored_deadline_agrees_with_the_calculator(
     assert CITY.is_working(due) or CITY.is_working(due - dt.timedelta(microseconds=1))
     assert due >= submitted
     assert sla_recompute() == 0
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    sweeps=st.lists(
+        st.integers(min_value=0, max_value=12 * 24 * 60), min_size=1, max_size=6
+    )
+)
+def test_sweeps_at_any_instants_fire_each_threshold_once(
+    licence, citizen, front_office, sweeps
+):
+    """Sweeps at arbitrary instants, in any order, retried: every threshold
+    reached by the latest sweep has fired, none has fired twice, and no
+    threshold fired before its instant."""
+    from sla.models import BREACH, SlaWarning
+    from sla.services import sla_sweep, threshold_instants
+
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 8), key=uuid.uuid4().hex)
+    timer = SlaTimer.objects.get(application=application, step__isnull=True)
+    instants = threshold_instants(timer, CITY, [], timer.budget, [50, 75, 90])
+    instants[BREACH] = timer.due_at
+    moments = [wib(2026, 8, 4, 8) + m * MINUTE for m in sweeps]
+    for moment in moments:
+        sla_sweep(now=moment)
+    fired = list(
+        SlaWarning.objects.filter(timer=timer).values_list("threshold", "sent_at")
+    )
+    assert len(fired) == len({p for p, _ in fired})
+    latest = max(moments)
+    assert {p for p, _ in fired} == {p for p, at in instants.items() if at <= latest}
+    for percent, sent_at in fired:
+        assert sent_at >= instants[percent]

@@ -153,3 +153,18 @@ def test_admin_lists_load(admin_client, licence, citizen, model):
     submit_at(licence, citizen, wib(2026, 8, 4, 10))
     url = reverse(f"admin:sla_{model._meta.model_name}_changelist")
     assert admin_client.get(url).status_code == 200
+
+
+def test_extension_list_shows_the_agency_its_requests(
+    licence, citizen, verifier, login
+):
+    SlaPolicy.objects.create(service=licence, max_extension_days=5)
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    c = login(verifier, Client())
+    c.post(
+        "/api/v1/sla/extensions/",
+        {"application": str(application.uuid), "days": 1, "reason": "Uji."},
+        content_type="application/json",
+    )
+    listed = c.get("/api/v1/sla/extensions/").json()["results"]
+    assert [row["reference"] for row in listed] == [application.reference]

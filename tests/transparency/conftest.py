@@ -20,7 +20,7 @@ from permits.services import (
 )
 from tests.agencies.factories import CalendarFactory
 from tests.permits.conftest import *  # noqa: F403  (workflow fixtures)
-from tests.permits.conftest import active_step, make_officer
+from tests.permits.conftest import active_step, make_officer, make_user
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -71,7 +71,8 @@ def reject(application, front_office) -> Application:
 
 
 def set_due(application, due_at) -> None:
-    """Stand in for the SLA engine (issue 9), which writes ``due_at``."""
+    """Overwrite ``due_at`` after the outcome (the SLA engine of issue 9 writes
+    it on every transition), e.g. ``None`` for an unknown deadline."""
     with transaction.atomic():
         audited_update(
             Application.objects.filter(pk=application.pk),
@@ -83,3 +84,19 @@ def set_due(application, due_at) -> None:
 def at(*args) -> time_machine.travel:
     """Travel to a WIB wall-clock time, e.g. ``at(2026, 3, 2, 9)``."""
     return time_machine.travel(dt.datetime(*args, tzinfo=WIB), tick=False)
+
+
+@pytest.fixture
+def make_user_in_group(db):
+    """A user in one of the staff groups (``accounts.roles``), e.g. auditor."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import roles_sync
+
+    def make(group: str):
+        roles_sync()
+        user = make_user(f"{group}-user")
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make

@@ -23,8 +23,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 @pytest.fixture
 def march(licence, citizen, front_office, verifier, approver):
-    """Four applications of March 2026 (WIB): one issued in time, one issued
-    late, one rejected without a deadline, one still open and overdue."""
+    """Four applications of March 2026 (WIB) on the licence (5 working days,
+    deadlines from the SLA engine): one issued in time, one issued late, one
+    rejected whose deadline is unknown, one still open and overdue."""
     with at(2026, 3, 2, 9):
         in_time, _ = submit(licence, citizen, key="a1")
     with at(2026, 3, 2, 9, 30):
@@ -33,15 +34,23 @@ def march(licence, citizen, front_office, verifier, approver):
         rejected, _ = submit(licence, citizen, key="a3")
     with at(2026, 3, 3, 9):
         still_open, _ = submit(licence, citizen, key="a4")
-    set_due(in_time, dt.datetime(2026, 3, 6, 15, tzinfo=WIB))
-    set_due(late, dt.datetime(2026, 3, 3, 15, tzinfo=WIB))
-    set_due(still_open, dt.datetime(2026, 3, 3, 12, tzinfo=WIB))
     with at(2026, 3, 3, 10):
         reject(rejected, front_office)
+    set_due(rejected, None)  # as if the engine had none: "unknown"
     with at(2026, 3, 4, 10):
         issue(in_time, front_office, verifier, approver)
+    with at(2026, 3, 18, 10):
         issue(late, front_office, verifier, approver)
+    for application in (in_time, late, still_open):
+        application.refresh_from_db()
+    # The engine's deadline: 5 working days after Monday, i.e. Monday 9 March.
+    assert in_time.due_at == late.due_at == dt.datetime(2026, 3, 9, 15, tzinfo=WIB)
+    assert still_open.due_at == dt.datetime(2026, 3, 10, 15, tzinfo=WIB)
     return {"in_time": in_time, "late": late, "open": still_open}
+
+
+#: After every outcome of ``march``.
+LATER = dt.datetime(2026, 3, 19, 10, tzinfo=WIB)
 
 
 def _row(**scope):
@@ -49,7 +58,7 @@ def _row(**scope):
 
 
 def test_month_rows_per_service_agency_and_city(march, licence):
-    result = stats_refresh(now=dt.datetime(2026, 3, 5, 10, tzinfo=WIB))
+    result = stats_refresh(now=LATER)
     month = dt.date(2026, 3, 1)
     service = _row(service=licence, month=month)
     agency = _row(agency=licence.agency, service__isnull=True, month=month)
@@ -59,15 +68,15 @@ def test_month_rows_per_service_agency_and_city(march, licence):
         # The rejected one has no deadline: unknown, left out of the share.
         assert (row.with_due, row.within_sla) == (2, 1)
         assert row.sla_share == 0.5
-        # Days to finish: 2.042 (Mon 09:00 to Wed 10:00), 2.021, 1.0.
-        assert row.median_days == pytest.approx(2 + 0.5 / 24)
+        # Days to finish: 2.042 (Mon 09:00 to Wed 10:00), 16.02, 1.0.
+        assert row.median_days == pytest.approx(2 + 1 / 24)
     assert result.month_rows == 6  # 3 monthly + 3 twelve-month rows
     period = _row(agency__isnull=True, service__isnull=True, month__isnull=True)
     assert (period.received, period.finished) == (4, 3)
 
 
 def test_backlog_counts_open_and_overdue(march, licence):
-    stats_refresh(now=dt.datetime(2026, 3, 5, 10, tzinfo=WIB))
+    stats_refresh(now=LATER)
     city = BacklogStat.objects.get(agency__isnull=True, service__isnull=True)
     service = BacklogStat.objects.get(service=licence)
     assert (city.open, city.overdue) == (1, 1)
@@ -75,7 +84,7 @@ def test_backlog_counts_open_and_overdue(march, licence):
 
 
 def test_refresh_twice_gives_the_same_rows(march):
-    now = dt.datetime(2026, 3, 5, 10, tzinfo=WIB)
+    now = LATER
     stats_refresh(now=now)
     first = sorted(
         ServiceMonthStat.objects.values_list(
@@ -115,7 +124,7 @@ def test_window_start_is_a_wib_month():
 def test_officer_workload_counts_active_and_finished_steps(
     march, front_office, verifier
 ):
-    stats_refresh(now=dt.datetime(2026, 3, 5, 10, tzinfo=WIB))
+    stats_refresh(now=LATER)
     fo = OfficerWorkloadStat.objects.get(officer=front_office)
     # The front office finished the first and the last step of the two issued
     # applications; the rejected one's step is not "done"; the open one's
@@ -124,20 +133,21 @@ def test_officer_workload_counts_active_and_finished_steps(
     assert OfficerWorkloadStat.objects.get(officer=verifier).done_30_days == 2
 
 
-def test_survey_sums_per_semester(march, citizen):
+def test_survey_sums_per_semester(march, citizen, settings):
     from transparency.services import survey_invitations_sweep, survey_submit
 
-    with at(2026, 3, 5, 9):
+    settings.TRANSPARENCY_SURVEY_LOOKBACK_DAYS = 30
+    with at(2026, 3, 19, 9):
         assert survey_invitations_sweep() == 3
     invitations = list(citizen.survey_invitations.order_by("pk"))
-    with at(2026, 3, 5, 10):
+    with at(2026, 3, 19, 10):
         for invitation, score in zip(invitations, (4, 3, 2), strict=True):
             survey_submit(
                 invitation=invitation,
                 user=citizen,
                 answers={f"u{i}": score for i in range(1, 10)},
             )
-    stats_refresh(now=dt.datetime(2026, 3, 5, 11, tzinfo=WIB))
+    stats_refresh(now=LATER + dt.timedelta(hours=1))
     city = SurveyStat.objects.get(
         agency__isnull=True, service__isnull=True, year=2026, half=1
     )
@@ -153,21 +163,24 @@ def _rows(objects, fields):
     )
 
 
-def test_set_based_sql_matches_the_python_oracle(march, citizen, front_office):
+def test_set_based_sql_matches_the_python_oracle(
+    march, citizen, front_office, settings
+):
     """The set-based SQL and the row-by-row Python fallback (SQLite) agree on
     every row of every table."""
     from transparency import aggregates_python as py
     from transparency.aggregates import refresh_params
     from transparency.services import survey_invitations_sweep, survey_submit
 
-    survey_invitations_sweep()
+    settings.TRANSPARENCY_SURVEY_LOOKBACK_DAYS = 400
+    assert survey_invitations_sweep() == 3
     for score, invitation in enumerate(citizen.survey_invitations.all(), 2):
         survey_submit(
             invitation=invitation,
             user=citizen,
             answers={f"u{i}": min(4, score + i % 2) for i in range(1, 10)},
         )
-    now = dt.datetime(2026, 3, 5, 10, tzinfo=WIB)
+    now = LATER
     stats_refresh(now=now)
     params = refresh_params(now)
     month_fields = [
@@ -195,6 +208,7 @@ def test_set_based_sql_matches_the_python_oracle(march, citizen, front_office):
         py.backlog_rows(params), backlog
     )
     survey = ["agency_id", "service_id", "year", "half", "respondents", "sums"]
+    assert SurveyStat.objects.count() == 3  # service, agency, city
     assert _rows(SurveyStat.objects.all(), survey) == _rows(
         py.survey_rows(params), survey
     )
@@ -208,7 +222,7 @@ def test_python_fallback_writes_the_tables(march, licence):
     """What SQLite runs: the same rows written through the ORM."""
     from transparency.aggregates import _refresh_python, refresh_params
 
-    result = _refresh_python(refresh_params(dt.datetime(2026, 3, 5, 10, tzinfo=WIB)))
+    result = _refresh_python(refresh_params(LATER))
     assert result.month_rows == ServiceMonthStat.objects.count() == 6
     row = ServiceMonthStat.objects.get(service=licence, month=dt.date(2026, 3, 1))
     assert (row.received, row.finished, row.within_sla) == (4, 3, 1)

@@ -302,3 +302,39 @@ def test_answered_complaints_are_never_overdue(complaint, verifier, dinkes_head)
     assert complaints_overdue_sweep(now=complaint.due_at + dt.timedelta(days=9)) == 0
     complaint.refresh_from_db()
     assert not complaint.is_overdue
+
+
+def test_a_citizen_files_at_most_the_daily_quota(
+    submitted, citizen, city_calendar, settings
+):
+    settings.TRANSPARENCY_COMPLAINTS_PER_DAY = 2
+    for n in range(2):
+        complaint_file(
+            citizen=citizen,
+            kind=ComplaintSubject.APPLICATION,
+            application=submitted,
+            title=f"Aduan {n}",
+            description="Belum ada kabar.",
+        )
+    with pytest.raises(ComplaintError, match="24 hours"):
+        complaint_file(
+            citizen=citizen,
+            kind=ComplaintSubject.APPLICATION,
+            application=submitted,
+            title="Aduan 3",
+            description="Belum ada kabar.",
+        )
+    assert Complaint.objects.count() == 2
+
+
+def test_deadline_before_the_catalogue_uses_the_city_default_hours(submitted, citizen):
+    """No ``kerja-kota`` row yet: Mon-Fri 08:00-15:00 WIB all the same."""
+    with at(2026, 3, 6, 16):
+        complaint = complaint_file(
+            citizen=citizen,
+            kind=ComplaintSubject.APPLICATION,
+            application=submitted,
+            title="Lama",
+            description="Belum ada kabar.",
+        )
+    assert complaint.due_at == dt.datetime(2026, 3, 16, 15, tzinfo=WIB)

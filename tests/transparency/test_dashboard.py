@@ -119,3 +119,14 @@ def test_monthly_trend_spans_twelve_months(figures, client):
         stats_refresh(now=dt.datetime(2026, 3, 5, 10, tzinfo=WIB))
     page = client.get(reverse("transparency:dashboard"))
     assert page.text.count('class="chart-received"') == 12
+
+
+def test_ikm_csv_per_semester(figures, client):
+    response = client.get(reverse("transparency:ikm_csv") + "?instansi=DINKES")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    service = next(r for r in rows if r["service"] == "sip-dokter")
+    assert service["respondents"] == "1"
+    assert service["nrr_u1"] == "4.00"
+    assert (service["ikm"], service["grade"]) == ("100.00", "A")
+    assert {r["agency"] for r in rows} == {"DINKES"}

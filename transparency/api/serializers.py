@@ -127,3 +127,11 @@ class ComplaintInputSerializer(serializers.Serializer):
 
 class AnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=5000)
+
+
+class WorkloadSerializer(serializers.Serializer):
+    officer = serializers.CharField(source="officer.user")
+    role = serializers.CharField(source="officer.role")
+    active_steps = serializers.IntegerField()
+    done_30_days = serializers.IntegerField()
+    refreshed_at = serializers.DateTimeField()

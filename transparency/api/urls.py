@@ -9,6 +9,7 @@ from .views import (
     DashboardView,
     MonthViewSet,
     SurveyInvitationViewSet,
+    WorkloadView,
 )
 
 app_name = "transparency-api"
@@ -20,5 +21,6 @@ router.register(
 router.register("complaints", ComplaintViewSet, basename="complaint")
 urlpatterns = [
     path("transparency/", DashboardView.as_view(), name="dashboard"),
+    path("transparency/workload/", WorkloadView.as_view(), name="workload"),
     *router.urls,
 ]

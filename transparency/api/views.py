@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Officer
+from accounts.permissions import user_can
 from agencies.models import Agency, Office
 from permits.models import Application
 from transparency import services
@@ -27,6 +28,7 @@ from transparency.selectors import (
     csv_rows,
     dashboard_figures,
     invitations_of,
+    officer_workload,
     refreshed_at,
 )
 
@@ -92,6 +94,23 @@ class DashboardView(APIView):
             "lines": [_figures(f) for f in lines],
         }
         return Response(s.DashboardSerializer(data).data)
+
+
+class WorkloadView(APIView):
+    """Workload per officer of ``?agency=CODE``, for that agency's supervisors
+    and heads, auditors and admins; 404 for anyone else."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[_AGENCY], responses=s.WorkloadSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        agency = _agency(request)
+        if agency is None or not user_can(
+            request.user, "transparency.view_agency", agency
+        ):
+            raise NotFound
+        rows = officer_workload(agency=agency)
+        return Response(s.WorkloadSerializer(rows, many=True).data)
 
 
 class MonthViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

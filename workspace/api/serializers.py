@@ -30,7 +30,7 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     task held during their leave, whose it is (``delegated_from``)."""
 
     application = TaskApplicationSerializer(read_only=True)
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency = serializers.SerializerMethodField()
     assigned_officer = OfficerRefSerializer(read_only=True, allow_null=True)
     delegated_from = serializers.SerializerMethodField()
 
@@ -48,6 +48,10 @@ class TaskOutputSerializer(serializers.ModelSerializer):
             "delegated_from",
         ]
         read_only_fields = fields
+
+    def get_agency(self, step) -> str | None:
+        """The agency's code, from the view's ``agency_codes`` (no join)."""
+        return (self.context.get("agency_codes") or {}).get(step.agency_id)
 
     def get_delegated_from(self, step) -> str | None:
         officers = self.context.get("officers") or []

@@ -23,7 +23,9 @@ from rest_framework.response import Response
 from accounts.models import Officer
 from accounts.permissions import user_can
 from accounts.selectors import officers_acting_as
+from agencies.models import Agency
 from permits.models import Application, ApplicationStep
+from privacy.access import record_access
 from workspace import services
 from workspace.filters import TaskFilter
 from workspace.permissions import MANAGING_ROLES
@@ -98,6 +100,11 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         context = super().get_serializer_context()
         if not getattr(self, "swagger_fake_view", False):
             context["officers"] = self._officers()
+            context["agency_codes"] = dict(
+                Agency.objects.filter(
+                    pk__in=self.request.workspace_agency_ids
+                ).values_list("pk", "code")
+            )
         return context
 
     @extend_schema(parameters=[TAB_PARAM, SORT_PARAM])
@@ -127,7 +134,6 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             .select_related(
                 "application__service",
                 "application__applicant",
-                "agency",
                 "assigned_officer__user",
             )
             .order_by("pk")
@@ -183,6 +189,11 @@ class OfficerApplicationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewS
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
         return applications_for_officer(self.request.user)
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        application = self.get_object()
+        record_access(request, application=application)  # PDP access log
+        return Response(self.get_serializer(application).data)
 
     @extend_schema(
         methods=["get"], request=None, responses=s.NoteOutputSerializer(many=True)
