@@ -35,7 +35,7 @@ REGISTERED_PASSWORD = "kopi-tubruk-2026"  # _fill_registration's
 
 
 def test_citizen_registers_applies_revises_downloads_verifies_and_rates(
-    live_server, page, assert_page_ok, capture, office_day, same_origin, settings
+    live_server, page, assert_page_ok, office_day, same_origin, settings
 ):
     settings.PORTAL_BASE_URL = live_server.url
     staff = office_day.staff

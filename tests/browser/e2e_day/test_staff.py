@@ -83,7 +83,7 @@ def _complete_from_task_list(page, base, username, reference, button, assert_pag
 
 
 def test_agency_officers_work_their_queues_to_the_issued_permit(
-    live_server, page, assert_page_ok, capture, office_day, same_origin
+    live_server, page, assert_page_ok, office_day, same_origin
 ):
     application = _practice_licence_submitted()
     reference = application.reference
@@ -99,7 +99,6 @@ def test_agency_officers_work_their_queues_to_the_issued_permit(
     page.get_by_test_id("tab-mine").click()
     expect(page.get_by_test_id("task-row")).to_have_count(1)
     assert_page_ok(page)
-    capture(page, "workspace-queue", desktop=True)
     page.get_by_role("link", name=reference).click()
     page.get_by_role("button", name="Selesaikan tahap ini").click()
     expect(page.get_by_test_id("status")).to_have_text("Sedang diproses")
