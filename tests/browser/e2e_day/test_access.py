@@ -110,3 +110,22 @@ def test_touch_targets_are_at_least_24_px(live_server, page, office_day, path):
     page.goto(f"{live_server.url}{path}")
     expect(page.locator("main")).to_be_visible()
     assert page.evaluate(SMALL_TARGETS_JS) == []
+
+
+#: Decoded bytes a citizen page may bring (HTML, CSS, scripts, images), before
+#: compression: about 10 s on a 2G link once gzip has roughly halved it.
+PAGE_BUDGET = 150_000
+
+
+@pytest.mark.parametrize("path", ["/", "/layanan/", "/layanan/sip-dokter/"])
+def test_citizen_pages_are_small(live_server, page, office_day, same_origin, path):
+    sizes: dict[str, int] = {}
+
+    def count(response):
+        if response.status < 300:  # redirects have no body
+            sizes[response.url] = len(response.body())
+
+    page.on("response", count)
+    page.goto(f"{live_server.url}{path}", wait_until="networkidle")
+    total = sum(sizes.values())
+    assert 0 < total <= PAGE_BUDGET, f"{path}: {total} bytes {sizes}"
