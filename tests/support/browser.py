@@ -103,3 +103,16 @@ def tab_to(page, locator, *, limit: int = 60) -> list[dict]:
         if page.evaluate("(el) => document.activeElement === el", target):
             return stops
     raise AssertionError(f"Tab never reached {locator} ({limit} presses)")
+
+
+def fill_practice_licence(page, *, full_name: str, nik: str, upload) -> None:
+    """Fill the practice-licence (SIP) application form (Indonesian labels) for
+    a first licence at "Klinik Sehat", attaching ``upload`` as the KTP-el."""
+    page.get_by_label("Nama lengkap").fill(full_name)
+    page.get_by_label("NIK").fill(nik)
+    page.get_by_label("Nomor telepon").fill("081234567890")
+    page.get_by_label("Nomor STR").fill("STR-123")
+    page.get_by_label("Nama tempat praktik").fill("Klinik Sehat")
+    page.get_by_label("Alamat tempat praktik").fill("Jl. Merdeka 1, Tangerang")
+    page.get_by_label("SIP ke-").select_option("1")
+    page.get_by_label("KTP-el").set_input_files(str(upload))

@@ -25,7 +25,7 @@ from tests.accounts.conftest import last_code
 from tests.browser.test_accounts import _fill_registration
 from tests.browser.test_payments import gateway  # noqa: F401  (fixture)
 from tests.documents.conftest import act
-from tests.support.browser import log_in, origin
+from tests.support.browser import fill_practice_licence, log_in, origin
 from transparency.tasks import survey_invitations_task
 
 from .conftest import CITIZEN_PASSWORD, pbg_billed
@@ -61,14 +61,9 @@ def test_citizen_registers_applies_revises_downloads_verifies_and_rates(
     page.get_by_role("button", name="Ajukan permohonan").click()
     expect(page.get_by_role("button", name="Simpan draf")).to_be_visible()
     assert_page_ok(page)
-    page.get_by_label("Nama lengkap").fill("Siti Rahayu")
-    page.get_by_label("NIK").fill("3671055203850007")
-    page.get_by_label("Nomor telepon").fill("081234567890")
-    page.get_by_label("Nomor STR").fill("STR-123")
-    page.get_by_label("Nama tempat praktik").fill("Klinik Sehat")
-    page.get_by_label("Alamat tempat praktik").fill("Jl. Merdeka 1, Tangerang")
-    page.get_by_label("SIP ke-").select_option("1")
-    page.get_by_label("KTP-el").set_input_files(str(office_day.pdf))
+    fill_practice_licence(
+        page, full_name="Siti Rahayu", nik="3671055203850007", upload=office_day.pdf
+    )
     page.get_by_role("button", name="Ajukan permohonan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Permohonan Anda diterima"

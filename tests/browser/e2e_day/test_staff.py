@@ -77,8 +77,11 @@ def _complete_from_task_list(page, base, username, reference, button, assert_pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Daftar tugas")
     assert_page_ok(page)
     page.get_by_role("link", name=reference).click()
+    expect(page.get_by_test_id("status")).to_be_visible()
     assert_page_ok(page)
-    page.get_by_role("button", name=button).click()
+    with page.expect_navigation():  # the step's form posts and redirects
+        page.get_by_role("button", name=button).click()
+    expect(page.get_by_test_id("status")).to_be_visible()
     assert_page_ok(page)
 
 
