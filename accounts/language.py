@@ -3,9 +3,9 @@
 The header's ID/EN switch posts to ``language_set``: besides Django's cookie,
 a logged-in user's choice is stored on ``User.preferred_language`` (the
 language of their e-mails and notifications too). ``UserLanguageMiddleware``
-applies the stored choice on every request of a logged-in user, so it holds on
-a new device or browser right after login, whatever the cookie says; it also
-rewrites the cookie, so the choice stays after logout on that device.
+applies the stored choice for a logged-in user on a device without a language
+cookie, so it holds on a new device or browser right after login, and writes
+the cookie, so the choice stays after logout on that device.
 """
 
 from django.conf import settings
@@ -36,8 +36,10 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
 
 class UserLanguageMiddleware:
-    """After ``AuthenticationMiddleware``: a logged-in user's stored language
-    wins over the cookie and the browser's ``Accept-Language``."""
+    """After ``AuthenticationMiddleware``: on a device without a language
+    cookie (a new browser), a logged-in user's stored language wins over the
+    browser's ``Accept-Language`` and is written to the cookie; an explicit
+    cookie (the switch, which also updates the account) is left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,7 +48,9 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         language = (
             _supported(user.preferred_language)
-            if user is not None and user.is_authenticated
+            if user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             else None
         )
         if language and language != translation.get_language():

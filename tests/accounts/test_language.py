@@ -34,11 +34,10 @@ def test_unknown_language_or_anonymous_changes_no_account(client, citizen):
     assert not AuditEntry.objects.filter(action="account.profile_update").exists()
 
 
-def test_the_stored_language_wins_over_the_cookie(client, citizen):
+def test_the_stored_language_applies_on_a_new_device(client, citizen):
     citizen.preferred_language = "en"
     citizen.save(update_fields=["preferred_language"])
     client.force_login(citizen)
-    client.cookies["django_language"] = "id"
-    response = client.get("/akun/")
+    response = client.get("/akun/", HTTP_ACCEPT_LANGUAGE="id")
     assert response.headers["Content-Language"] == "en"
     assert response.cookies["django_language"].value == "en"
