@@ -8,6 +8,8 @@ from django.views.decorators.csp import csp_override
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from accounts.language import language_set
+
 from . import views
 
 # Redoc styles itself with inline <style> tags and searches in a blob: worker;
@@ -42,6 +44,8 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Before Django's own: also stores a logged-in user's choice (issue 18).
+    path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("accounts.urls")),
     path("", include("agencies.urls")),

@@ -15,6 +15,7 @@ from agencies.services import catalogue_apply
 from audit.context import audit_actor
 from permits.models import Application
 from tests.accounts.conftest import make_staff  # noqa: F401  (fixture)
+from tests.support.browser import fill_practice_licence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -70,14 +71,9 @@ def test_practice_licence_with_a_revision_from_dinkes(
     page.get_by_role("button", name="Ajukan permohonan").click()
     expect(page.get_by_role("button", name="Simpan draf")).to_be_visible()
     assert_page_ok(page)
-    page.get_by_label("Nama lengkap").fill("Siti Rahma")
-    page.get_by_label("NIK").fill("3671051203850001")
-    page.get_by_label("Nomor telepon").fill("081234567890")
-    page.get_by_label("Nomor STR").fill("STR-123")
-    page.get_by_label("Nama tempat praktik").fill("Klinik Sehat")
-    page.get_by_label("Alamat tempat praktik").fill("Jl. Merdeka 1, Tangerang")
-    page.get_by_label("SIP ke-").select_option("1")
-    page.get_by_label("KTP-el").set_input_files(str(upload))
+    fill_practice_licence(
+        page, full_name="Siti Rahma", nik="3671051203850001", upload=upload
+    )
     capture(page, "application-form")
     page.get_by_role("button", name="Ajukan permohonan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

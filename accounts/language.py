@@ -1,0 +1,75 @@
+"""The language choice follows the user (issue 18).
+
+The header's ID/EN switch posts to ``language_set``: besides Django's cookie,
+a logged-in user's choice is stored on ``User.preferred_language`` (the
+language of their e-mails and notifications too). ``UserLanguageMiddleware``
+applies the stored choice for a logged-in user on a device without a language
+cookie, so it holds on a new device or browser right after login, and writes
+the cookie, so the choice stays after logout on that device.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from .services.citizens import profile_update
+
+
+def _supported(code: str | None) -> str | None:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return code if code in codes else None
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (cookie, redirect to ``next``), and for a
+    logged-in user the choice saved on the account (audited as a profile
+    update). An unknown language changes nothing."""
+    response = set_language(request)
+    language = _supported(request.POST.get("language"))
+    user = request.user
+    if language and user.is_authenticated and user.preferred_language != language:
+        profile_update(user=user, full_name=user.full_name, preferred_language=language)
+    return response
+
+
+class UserLanguageMiddleware:
+    """After ``AuthenticationMiddleware``: on a device without a language
+    cookie (a new browser), a logged-in user's stored language wins over the
+    browser's ``Accept-Language`` and is written to the cookie; an explicit
+    cookie (the switch, which also updates the account) is left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = (
+            _supported(user.preferred_language)
+            if user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            else None
+        )
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if (
+            language
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
