@@ -30,14 +30,19 @@ def language_set(request: HttpRequest) -> HttpResponse:
     response = set_language(request)
     language = _supported(request.POST.get("language"))
     user = request.user
-    if language and user.is_authenticated and user.preferred_language != language:
+    if (
+        language
+        and user.is_authenticated
+        and (user.preferred_language != language or user.language_chosen_at is None)
+    ):
         profile_update(user=user, full_name=user.full_name, preferred_language=language)
     return response
 
 
 class UserLanguageMiddleware:
     """After ``AuthenticationMiddleware``: on a device without a language
-    cookie (a new browser), a logged-in user's stored language wins over the
+    cookie (a new browser), a logged-in user's chosen language (one they picked
+    with the switch or on the profile; the default is not a choice) wins over the
     browser's ``Accept-Language`` and is written to the cookie; an explicit
     cookie (the switch, which also updates the account) is left alone."""
 
@@ -50,6 +55,7 @@ class UserLanguageMiddleware:
             _supported(user.preferred_language)
             if user is not None
             and user.is_authenticated
+            and user.language_chosen_at is not None
             and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             else None
         )

@@ -48,6 +48,11 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default="id",
     )
+    #: When the user chose ``preferred_language`` (the ID/EN switch or the
+    #: profile); until then the browser's language applies to pages.
+    language_chosen_at = models.DateTimeField(
+        _("language chosen at"), null=True, blank=True, editable=False
+    )
     email_verified_at = models.DateTimeField(
         _("e-mail verified at"), null=True, blank=True, editable=False
     )

@@ -389,7 +389,8 @@ def contact_change_confirm(*, user: User, field: str, code: str) -> User:
 
 @transaction.atomic(durable=True)
 def profile_update(*, user: User, full_name: str, preferred_language: str) -> User:
-    """Change the name and the language of e-mails and notifications."""
+    """Change the name and the language of e-mails, notifications and (once
+    chosen, see ``User.language_chosen_at``) pages."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {
         "full_name": user.full_name,
@@ -397,8 +398,12 @@ def profile_update(*, user: User, full_name: str, preferred_language: str) -> Us
     }
     user.full_name = full_name.strip()
     user.preferred_language = preferred_language
+    if user.language_chosen_at is None or before["preferred_language"] != (
+        preferred_language
+    ):
+        user.language_chosen_at = timezone.now()
     user.full_clean(validate_unique=False, validate_constraints=False)
-    user.save(update_fields=["full_name", "preferred_language"])
+    user.save(update_fields=["full_name", "preferred_language", "language_chosen_at"])
     changes = {
         k: [v, getattr(user, k)] for k, v in before.items() if v != getattr(user, k)
     }

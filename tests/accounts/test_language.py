@@ -1,6 +1,8 @@
 """The language switch stores a logged-in user's choice (issue 18); the stored
 choice wins over the cookie on every request of that user."""
 
+from django.utils import timezone
+
 import pytest
 
 from accounts.models import User
@@ -36,8 +38,17 @@ def test_unknown_language_or_anonymous_changes_no_account(client, citizen):
 
 def test_the_stored_language_applies_on_a_new_device(client, citizen):
     citizen.preferred_language = "en"
-    citizen.save(update_fields=["preferred_language"])
+    citizen.language_chosen_at = timezone.now()
+    citizen.save(update_fields=["preferred_language", "language_chosen_at"])
     client.force_login(citizen)
     response = client.get("/akun/", HTTP_ACCEPT_LANGUAGE="id")
     assert response.headers["Content-Language"] == "en"
     assert response.cookies["django_language"].value == "en"
+
+
+def test_a_language_never_chosen_leaves_the_browser_to_decide(client, citizen):
+    assert citizen.language_chosen_at is None  # "id" is only the default
+    client.force_login(citizen)
+    response = client.get("/akun/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.headers["Content-Language"] == "en"
+    assert "django_language" not in response.cookies

@@ -4,7 +4,7 @@ SMS through the outbox, limits, the channel order, and how ``notify`` routes."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 import time_machine
@@ -25,6 +25,14 @@ from notifications.services import notify
 from notifications.tasks import notification_send_task
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are matched in English, the source language; without
+    this the test depended on a language left active by an earlier test."""
+    with translation.override("en"):
+        yield
 
 
 def _code_from_the_handset(gateway) -> str:
