@@ -60,7 +60,12 @@ def _active_steps_of(officers: list[Officer]) -> QuerySet[ApplicationStep]:
             condition |= Q(agency_id=officer.agency_id, role=officer.role)
     return (
         ApplicationStep.objects.filter(condition, status=StepStatus.ACTIVE)
-        .select_related("application", "application__service", "agency")
+        .select_related(
+            "application",
+            "application__service",
+            "application__service_version",
+            "agency",
+        )
         .order_by("application__submitted_at", "order", "pk")
     )
 
