@@ -37,21 +37,28 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def verification_request(*, user, full: bool = False) -> VerificationRun:
     """Record a request to verify the chain and enqueue
     ``verification_run_task`` after commit. Returns the pending run; when one is
-    already waiting, returns it instead of queueing another."""
+    already waiting, returns it instead of creating another, and enqueues it
+    again (a broker outage may have lost the first enqueue; the task is safe
+    to run twice)."""
     pending = (
         VerificationRun.objects.select_for_update()
         .filter(status=VerificationStatus.PENDING)
         .order_by("-id")
         .first()
     )
-    if pending is not None:
-        return pending
-    run = VerificationRun.objects.create(requested_by=user, full=full)
-    audit_record(action="audit.verify_request", obj=run, changes={"full": [None, full]})
     from .tasks import verification_run_task
 
-    transaction.on_commit(lambda: verification_run_task.delay(run.pk))
-    return run
+    if pending is None:
+        pending = VerificationRun.objects.create(requested_by=user, full=full)
+        audit_record(
+            action="audit.verify_request", obj=pending, changes={"full": [None, full]}
+        )
+    # Enqueued again for a waiting run: its first enqueue may have been lost
+    # with the broker (the task is safe to run twice). ``robust``: a broker
+    # outage is logged, the request still succeeds.
+    run_id = pending.pk
+    transaction.on_commit(lambda: verification_run_task.delay(run_id), robust=True)
+    return pending
 
 
 def verification_run(*, run_id: int) -> VerificationRun | None:

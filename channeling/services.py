@@ -556,7 +556,12 @@ def bpjs_handover_start(*, application: Application, user) -> BpjsHandover:
         application=application, step=step, system=step.agency.code, sent_by=user
     )
     audit_record(action="bpjs_handover.create", obj=handover)
-    transaction.on_commit(lambda: bpjs_handover_send_task.delay(handover.pk))
+    # ``robust``: with the broker down the request still succeeds; the beat
+    # poll (``bpjs_handovers_poll_task``) sends the pending hand-over.
+    handover_id = handover.pk
+    transaction.on_commit(
+        lambda: bpjs_handover_send_task.delay(handover_id), robust=True
+    )
     return handover
 
 

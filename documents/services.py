@@ -230,7 +230,10 @@ def _document_issue(application: Application) -> IssuedDocument:
 def _render_on_commit(document: IssuedDocument) -> None:
     from .tasks import document_render_task
 
-    document_render_task.delay_on_commit(document.pk)
+    # ``robust``: with the broker down the request still succeeds; the beat
+    # sweep (``documents_render_pending_task``) renders the pending document.
+    document_id = document.pk
+    transaction.on_commit(lambda: document_render_task.delay(document_id), robust=True)
 
 
 def document_store_file(*, document_id: int, pdf: bytes, signed: bool) -> bool:

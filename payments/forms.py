@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import BuildingFunction
+from .gateways.protocol import MAX_AMOUNT
 
 
 class BillIssueForm(forms.Form):
@@ -46,7 +47,9 @@ class BillIssueForm(forms.Form):
 
 
 class ManualConfirmForm(forms.Form):
-    amount = forms.IntegerField(label=_("Amount paid (IDR)"), min_value=1)
+    amount = forms.IntegerField(
+        label=_("Amount paid (IDR)"), min_value=1, max_value=MAX_AMOUNT
+    )
     paid_at = forms.DateTimeField(
         label=_("Paid at (WIB)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

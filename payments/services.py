@@ -130,7 +130,12 @@ def billing_code_new(now: dt.datetime | None = None) -> str:
 
 def billing_code_valid(code: str) -> bool:
     code = code.replace(" ", "")
-    return len(code) == 16 and code.isdigit() and _luhn_digit(code[:-1]) == code[-1]
+    return (
+        len(code) == 16
+        and code.isascii()
+        and code.isdigit()
+        and _luhn_digit(code[:-1]) == code[-1]
+    )
 
 
 def _bill_create(*, application, rule, amount, assessment, user, replaces=None):
@@ -411,8 +416,9 @@ def _callback_record(
         billing_code=message.billing_code if message else "",
         amount=message.amount if message else None,
         bill=bill,
-        body=body[:8192].decode("utf-8", errors="replace"),
-        signature=headers.get(SIGNATURE_HEADER, "")[:200],
+        # PostgreSQL text refuses NUL: anyone may post one, keep the record.
+        body=body[:8192].decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+        signature=headers.get(SIGNATURE_HEADER, "")[:200].replace("\x00", ""),
         remote_addr=remote_addr or None,
         detail=detail[:300],
     )

@@ -282,10 +282,16 @@ def document_upload(
     )
     name = f"{secrets.token_hex(16)}.{ALLOWED_CONTENT_TYPES[kind.mime]}"
     document.file.save(name, ContentFile(content), save=False)
-    document.save()
-    audit_record(action="document.upload", obj=document)
-    if application is not None:
-        _document_attach(application=application, document=document, owner=owner)
+    try:
+        document.save()
+        audit_record(action="document.upload", obj=document)
+        if application is not None:
+            _document_attach(application=application, document=document, owner=owner)
+    except BaseException:
+        # The rows roll back with the transaction; the bytes already in
+        # storage do not: remove them, a refused upload leaves nothing.
+        document.file.storage.delete(document.file.name)
+        raise
     return document
 
 

@@ -404,7 +404,10 @@ def complaint_forward(*, complaint: Complaint, user) -> Complaint:
         changes={"status": [ComplaintStatus.SUBMITTED, complaint.status]},
         actor_agency=complaint.agency.code,
     )
-    complaint_lapor_submit_task.delay_on_commit(complaint.pk)
+    complaint_id = complaint.pk  # robust: a broker outage is not the user's error
+    transaction.on_commit(
+        lambda: complaint_lapor_submit_task.delay(complaint_id), robust=True
+    )
     return complaint
 
 

@@ -1,12 +1,18 @@
 """Celery tasks of the transparency app: thin wrappers over services; they
 take ids and are safe to run twice."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from celery import shared_task
 
 from audit.context import audit_actor
 
 from .aggregates import stats_refresh
+from .choices import ComplaintStatus
 from .lapor import LaporUnavailable
+from .models import Complaint
 from .services import (
     complaint_lapor_submit,
     complaints_overdue_sweep,
@@ -42,3 +48,28 @@ def complaints_overdue_task() -> int:
     """Tell agency heads once about complaints past their deadline (beat)."""
     with audit_actor(system="system:complaints_overdue_task"):
         return complaints_overdue_sweep()
+
+
+#: How long a forwarded complaint may wait for its first LAPOR! hand-over
+#: before the sweep enqueues it again (the broker was down at commit, or the
+#: task gave up its retries while LAPOR! was down).
+LAPOR_REDRIVE_GRACE = dt.timedelta(minutes=10)
+
+
+@shared_task
+def complaints_lapor_redrive_task() -> int:
+    """Beat sweep: enqueue again the forwarded complaints still without a
+    LAPOR! tracking id ``LAPOR_REDRIVE_GRACE`` after the hand-over (the task
+    is safe to run twice). Returns how many were enqueued."""
+    ids = list(
+        Complaint.objects.filter(
+            status=ComplaintStatus.FORWARDED,
+            lapor_tracking_id="",
+            forwarded_at__lt=timezone.now() - LAPOR_REDRIVE_GRACE,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        complaint_lapor_submit_task.delay(pk)
+    return len(ids)

@@ -8,7 +8,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,12 +96,20 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     return _dashboard(request, agency)
 
 
+def _agency_from_query(request) -> Agency | None:
+    """The agency of ``?instansi=CODE`` (404 when unknown), or ``None``."""
+    code = request.GET.get("instansi")
+    if not code:
+        return None
+    if "\x00" in code:
+        raise Http404  # PostgreSQL refuses NUL in a text literal (a 500)
+    return get_object_or_404(Agency, code=code)
+
+
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """Every monthly and 12-month row (of one agency with ``?instansi=CODE``)
     as CSV (UTF-8, comma-separated). Public."""
-    agency = None
-    if code := request.GET.get("instansi"):
-        agency = get_object_or_404(Agency, code=code)
+    agency = _agency_from_query(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"transparansi-{agency.code if agency else 'kota'}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -143,9 +151,7 @@ def ikm_csv(request: HttpRequest) -> HttpResponse:
     """The IKM of every semester per city, agency and service (of one agency
     with ``?instansi=CODE``): respondents, the nine element means (NRR), the
     index (25-100) and its grade. Public."""
-    agency = None
-    if code := request.GET.get("instansi"):
-        agency = get_object_or_404(Agency, code=code)
+    agency = _agency_from_query(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"ikm-{agency.code if agency else 'kota'}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

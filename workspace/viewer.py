@@ -15,6 +15,11 @@ from django.utils.translation import gettext as _
 from permits.models import ApplicationDocument
 from ptsp.exceptions import ApplicationError
 
+#: Most pixels of an image upload the viewer decodes (40 MP: an A4 page
+#: scanned at 600 dpi is 35 MP). Pillow itself only warns up to twice its
+#: ``MAX_IMAGE_PIXELS`` (~179 MP, ~540 MB as RGB): a small PNG could say so.
+MAX_PIXELS = 40_000_000
+
 
 class CannotRender(ApplicationError):
     """The document cannot be shown as images (damaged, encrypted, or a page
@@ -56,6 +61,8 @@ def render_page(document: ApplicationDocument, number: int) -> bytes:
         try:
             with document.file.open("rb") as fh:
                 image = Image.open(io.BytesIO(fh.read()))
+                if image.width * image.height > MAX_PIXELS:  # size before decoding
+                    raise CannotRender(_("This image cannot be shown."))
                 image.load()
         except (OSError, Image.DecompressionBombError) as error:
             raise CannotRender(_("This image cannot be shown.")) from error

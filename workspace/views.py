@@ -155,7 +155,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
     queue page the officer came from."""
     ensure_can(request.user, "workspace.use")
     officers = officers_acting_as(request.user)
-    step_ids = [s for s in request.POST.getlist("steps") if s.isdigit()]
+    # ``isdigit`` alone passes "²" and 5000-digit strings that ``int`` refuses.
+    step_ids = [
+        s
+        for s in request.POST.getlist("steps")
+        if s.isascii() and s.isdigit() and len(s) <= 18
+    ]
     form = BulkActionForm(
         request.POST,
         step_ids=[int(s) for s in step_ids],

@@ -82,7 +82,7 @@ class CancelInputSerializer(serializers.Serializer):
 
 
 class UploadInputSerializer(serializers.Serializer):
-    requirement_code = serializers.SlugField()
+    requirement_code = serializers.SlugField(max_length=64)
     file = serializers.FileField()
 
 

@@ -2,10 +2,8 @@
 revoke) and the public verification lookup (no login, rate-limited,
 audited)."""
 
-from django.conf import settings
 from django.http import FileResponse, Http404
 
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -25,7 +23,7 @@ from documents.selectors import (
     documents_visible_to,
     register_search,
 )
-from documents.views import signature_status
+from documents.views import signature_status, verify_limited
 
 from . import serializers as s
 
@@ -92,13 +90,7 @@ class VerificationView(APIView):
 
     @extend_schema(responses=s.DocumentVerificationOutputSerializer)
     def get(self, request: Request, token: str) -> Response:
-        if is_ratelimited(
-            request,
-            group="documents.verify",
-            key="ip",
-            rate=settings.DOCUMENTS_VERIFY_RATE,
-            increment=True,
-        ):
+        if verify_limited(request):
             raise Throttled
         document = document_by_token(token)
         audit_record_standalone(

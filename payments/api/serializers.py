@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from payments.choices import BuildingFunction, RefundReason
+from payments.gateways.protocol import MAX_AMOUNT
 from payments.models import Bill, FeeRule, GatewayCallback, Payment, Refund
 
 
@@ -87,7 +88,7 @@ class BillIssueInputSerializer(serializers.Serializer):
 
 
 class ManualConfirmInputSerializer(serializers.Serializer):
-    amount = serializers.IntegerField(min_value=1)
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     paid_at = serializers.DateTimeField()
     reference = serializers.CharField(max_length=64)
     evidence = serializers.FileField()
@@ -117,7 +118,7 @@ class RefundOutputSerializer(serializers.ModelSerializer):
 
 class RefundRequestInputSerializer(serializers.Serializer):
     payment = serializers.UUIDField()
-    amount = serializers.IntegerField(min_value=1)
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     reason = serializers.ChoiceField(choices=RefundReason.choices)
     note = serializers.CharField()
 

@@ -10,7 +10,6 @@ querysets); domain errors map to 400/409 (``ptsp.api``).
 import json
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -18,6 +17,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes
 from rest_framework.decorators import permission_classes as permissions
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -82,10 +82,19 @@ class BillViewSet(
         data = s.BillIssueInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        application = get_object_or_404(
-            application_qs_visible_to(request.user), uuid=v["application"]
+        # Ids in the body are input: an unseen one is a 400 naming the field.
+        application = (
+            application_qs_visible_to(request.user)
+            .filter(uuid=v["application"])
+            .first()
         )
-        step = get_object_or_404(ApplicationStep, pk=v["step"], application=application)
+        if application is None:
+            raise ValidationError({"application": ["Unknown application."]})
+        step = ApplicationStep.objects.filter(
+            pk=v["step"], application=application
+        ).first()
+        if step is None:
+            raise ValidationError({"step": ["Not a step of this application."]})
         bill = services.bill_issue(
             application=application,
             step=step,
@@ -146,9 +155,9 @@ class RefundViewSet(
         data = s.RefundRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        payment = get_object_or_404(
-            payments_visible_to(request.user), uuid=v["payment"]
-        )
+        payment = payments_visible_to(request.user).filter(uuid=v["payment"]).first()
+        if payment is None:
+            raise ValidationError({"payment": ["Unknown payment."]})
         refund = services.refund_request(
             payment=payment,
             user=request.user,

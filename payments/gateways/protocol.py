@@ -33,6 +33,8 @@ from django.conf import settings
 
 SIGNATURE_HEADER = "X-PTSP-Signature"
 TIMESTAMP_HEADER = "X-PTSP-Timestamp"
+#: Largest amount a callback may carry: the bigint the columns hold.
+MAX_AMOUNT = 2**63 - 1
 
 
 class MalformedMessage(ValueError):
@@ -77,7 +79,11 @@ class GenericHmacGateway:
         """Whether the signature headers are present, fresh and right."""
         timestamp = headers.get(TIMESTAMP_HEADER, "")
         signature = headers.get(SIGNATURE_HEADER, "")
-        if not self.secret or not timestamp.isdigit() or not signature:
+        # ``isascii``: ``str.isdigit`` also accepts "²" and other digits
+        # ``int`` refuses; 20 digits bound ``int`` (it refuses > 4300 digits).
+        if not self.secret or not signature:
+            return False
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 20):
             return False
         age = abs(time.time() - int(timestamp))
         if age > settings.PAYMENTS_CALLBACK_TOLERANCE_SECONDS:
@@ -96,25 +102,30 @@ class GenericHmacGateway:
         tx = data.get("transaction_id")
         code = data.get("billing_code")
         amount = data.get("amount")
-        if not isinstance(tx, str) or not 1 <= len(tx) <= 64:
+        if not isinstance(tx, str) or not 1 <= len(tx) <= 64 or "\x00" in tx:
             raise MalformedMessage("transaction_id must be a string of 1-64 chars")
-        if not isinstance(code, str) or not 1 <= len(code) <= 64:
+        if not isinstance(code, str) or not 1 <= len(code) <= 64 or "\x00" in code:
             raise MalformedMessage("billing_code must be a string")
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, int)
+            or not 0 < amount <= MAX_AMOUNT
+        ):
             raise MalformedMessage("amount must be a positive integer (IDR)")
         try:
             paid_at = dt.datetime.fromisoformat(str(data.get("paid_at")))
-        except ValueError:
+            if paid_at.tzinfo is None:
+                raise MalformedMessage("paid_at must carry an offset")
+            paid_at = paid_at.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
             raise MalformedMessage("paid_at must be ISO 8601") from None
-        if paid_at.tzinfo is None:
-            raise MalformedMessage("paid_at must carry an offset")
-        channel = data.get("channel") or ""
+        channel = str(data.get("channel") or "").replace("\x00", "")
         return CallbackMessage(
             transaction_id=tx,
             billing_code=code.replace(" ", ""),
             amount=amount,
-            paid_at=paid_at.astimezone(dt.UTC),
-            channel=str(channel)[:40],
+            paid_at=paid_at,
+            channel=channel[:40],
         )
 
     def payment_url(self, bill) -> str:

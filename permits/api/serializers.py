@@ -114,7 +114,7 @@ class DraftUpdateInputSerializer(serializers.Serializer):
 class DocumentInputSerializer(serializers.Serializer):
     """Either a new ``file`` or the ``document`` uuid of an earlier upload."""
 
-    requirement_code = serializers.SlugField(required=False)
+    requirement_code = serializers.SlugField(required=False, max_length=64)
     file = serializers.FileField(required=False)
     document = serializers.UUIDField(required=False)
 

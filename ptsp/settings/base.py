@@ -295,6 +295,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "transparency.tasks.complaints_overdue_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Forwarded complaints whose LAPOR! hand-over was lost (broker down, or
+    # retries used up): enqueued again. https://crontab.guru/#*/15_*_*_*_*
+    "transparency-complaints-lapor-redrive": {
+        "task": "transparency.tasks.complaints_lapor_redrive_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Issued documents (issue 14) -------------------------------------------------

@@ -170,10 +170,11 @@ def test_verify_now_enqueues_after_commit_and_stores_the_result(
     run = VerificationRun.objects.get()
     assert run.status == VerificationStatus.PENDING
     assert AuditEntry.objects.filter(action="audit.verify_request").exists()
-    # A second click while it waits queues nothing new.
+    # A second click while it waits creates no new run; it enqueues the same
+    # run again (the first enqueue may have been lost with the broker).
     with django_capture_on_commit_callbacks() as again:
         client.post(reverse("auditor:verify"))
-    assert again == []
+    assert len(again) == 1
     assert VerificationRun.objects.count() == 1
     assert verification_run_task(run.pk) == VerificationStatus.INTACT
     assert verification_run_task(run.pk) is None  # safe to run twice

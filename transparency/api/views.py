@@ -3,6 +3,7 @@ answers; complaints (citizens file and read theirs, the agency's officers
 answer, supervisors hand over to SP4N-LAPOR!). Querysets are scoped: another
 citizen's or agency's object is a 404 on every verb."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -49,6 +50,8 @@ _SEMESTER = OpenApiParameter("semester", str, description="IKM semester, e.g. 20
 
 def _agency(request) -> Agency | None:
     code = request.query_params.get("agency")
+    if code and "\x00" in code:
+        raise Http404  # PostgreSQL refuses NUL in a text literal (a 500)
     return get_object_or_404(Agency, code=code) if code else None
 
 
