@@ -389,6 +389,14 @@ def membership_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 # --- Staff homes and delegations ------------------------------------------------------
 
 
+def _task_count(user) -> int:
+    """Active steps waiting for ``user``'s agency and role (or a delegator's):
+    the work list's length."""
+    from permits.selectors import work_list_for
+
+    return len(work_list_for(user))
+
+
 @login_required
 def officer_home(request: HttpRequest) -> HttpResponse:
     officer = officer_of(request.user)
@@ -400,6 +408,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
         {
             "officer": officer,
             "acting_for": selectors.delegations_received(request.user),
+            "task_count": _task_count(request.user),
             "has_device": TOTPDevice.objects.filter(
                 user=request.user, confirmed=True
             ).exists(),

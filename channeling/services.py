@@ -344,6 +344,7 @@ def assisted_confirm(
                 applicant=citizen,
                 idempotency_key=f"assisted-{assisted.uuid.hex}",
             )
+            assisted.application = submitted  # its reference, for the caller
             assisted.status = A.CONFIRMED
             assisted.confirmed_at = submitted.submitted_at  # the SLA clock's start
             if assisted.account_created:

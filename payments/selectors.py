@@ -118,6 +118,20 @@ def payment_step_waiting(application):
     return step
 
 
+def is_fee_step(step) -> bool:
+    """Whether ``step`` is the fee assessment (SKRD) of a billed service: an
+    agency step that an applicant step (the payment) follows, on a service
+    whose ``FeeRule`` bills. Such a step is finished only by issuing the bill
+    (``payments.services.bill_issue``), never by the generic "complete"."""
+    if step.kind == StepKind.APPLICANT:
+        return False
+    application = step.application
+    if not fee_rule_for(application.service).billable:
+        return False
+    following = application.steps.filter(order__gt=step.order).order_by("order").first()
+    return following is not None and following.kind == StepKind.APPLICANT
+
+
 def fee_step_for(application, user):
     """The active agency step of a billed service that ``user`` may act on
     and that an applicant step follows (the fee assessment, SKRD), or

@@ -60,7 +60,12 @@ def _active_steps_of(officers: list[Officer]) -> QuerySet[ApplicationStep]:
             condition |= Q(agency_id=officer.agency_id, role=officer.role)
     return (
         ApplicationStep.objects.filter(condition, status=StepStatus.ACTIVE)
-        .select_related("application", "application__service", "agency")
+        .select_related(
+            "application",
+            "application__service",
+            "application__service_version",
+            "agency",
+        )
         .order_by("application__submitted_at", "order", "pk")
     )
 
@@ -137,6 +142,18 @@ def documents_of(user) -> QuerySet[ApplicationDocument]:
     return ApplicationDocument.objects.filter(owner=user).order_by("-created_at")
 
 
+def _billing_step(step) -> bool:
+    from payments.selectors import is_fee_step
+
+    return is_fee_step(step)
+
+
+def _needs_bpjs_reference(step) -> bool:
+    from channeling.permissions import BPJS_AGENCIES
+
+    return step.agency_id is not None and step.agency.code in BPJS_AGENCIES
+
+
 def officer_actions_for(user, application) -> list[tuple[ApplicationStep, list[str]]]:
     """``[(step, [action, ...])]``: the active steps of ``application`` that
     ``user`` may act on now and the actions the step's role allows there
@@ -161,6 +178,12 @@ def officer_actions_for(user, application) -> list[tuple[ApplicationStep, list[s
             actions = ["record_external", "request_revision", "reject"]
         else:
             actions = ["complete", "request_revision", "reject"]
+        if "complete" in actions and _billing_step(step):
+            # The fee step is finished by issuing the bill (payments).
+            actions = [a for a in actions if a != "complete"]
+        if "approve" in actions and _needs_bpjs_reference(step):
+            # BPJS's approver ends with BPJS's reference (channeling page).
+            actions = [a for a in actions if a != "approve"]
         if application.status in (
             ApplicationStatus.SUBMITTED,
             ApplicationStatus.IN_PROGRESS,

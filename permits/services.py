@@ -581,7 +581,16 @@ def application_step_complete(
     with ``external_reference``, required on external-system steps) and move on;
     the last step's completion approves and issues. An approver's step is
     finished with ``application_approve``; steps after it (issuance) run while
-    the application is approved."""
+    the application is approved. Raises ``ApplicationError`` at the fee step
+    (SKRD) of a billed service: it is finished by issuing the bill
+    (``payments.services.bill_issue``), else the application would wait for a
+    payment that can never be made."""
+    from payments.selectors import is_fee_step
+
+    if is_fee_step(step):
+        raise ApplicationError(
+            _("Assess the levy and issue the bill to finish this step.")
+        )
     return _application_step_complete(
         application=application,
         step=step,
@@ -704,7 +713,21 @@ def application_approve(
     """The signatory approves at an approver's step; later steps (issuance)
     follow, and when none is left the permit is issued (or the correction
     completed). ``external_reference`` records the number another system gave
-    the result (e.g. BPJS's reference of a data correction)."""
+    the result (e.g. BPJS's reference of a data correction). Raises
+    ``ApplicationError`` at a BPJS approver's step without
+    ``external_reference``: a correction ends with BPJS's reference (README,
+    ``channeling.services.bpjs_correction_complete``)."""
+    from channeling.permissions import BPJS_AGENCIES
+
+    if (
+        step.agency_id is not None
+        and step.agency.code in BPJS_AGENCIES
+        and not external_reference.strip()
+    ):
+        raise ApplicationError(
+            _("Record BPJS's reference of the change on the BPJS correction page."),
+            extra={"field": "external_reference"},
+        )
     return _application_approve(
         application=application,
         step=step,

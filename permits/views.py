@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -278,6 +278,18 @@ def application_object(request: HttpRequest, uuid) -> HttpResponse:
     return redirect("permits:detail", uuid=application.uuid)
 
 
+#: The flash message after each officer action.
+_ACTION_DONE = {
+    "complete": gettext_lazy("The step is finished."),
+    "record_external": gettext_lazy("The external result is recorded."),
+    "request_revision": gettext_lazy(
+        "A revision was requested; the applicant is notified."
+    ),
+    "approve": gettext_lazy("Approved."),
+    "reject": gettext_lazy("The application is rejected."),
+}
+
+
 @login_required
 @require_POST
 def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpResponse:
@@ -319,7 +331,7 @@ def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpRe
             services.application_reject(**common, reason=data["note"])
         else:
             raise Http404
-        messages.success(request, _("Done."))
+        messages.success(request, _ACTION_DONE.get(action, _("Done.")))
     except ApplicationError as error:
         messages.error(request, error.message)
     # The officer workspace posts here too and asks to come back to its page.

@@ -69,6 +69,9 @@ TASK_COLUMNS = (
     "application__submitted_at",
     "application__service__id",
     "application__service__code",
+    "application__service_version__id",
+    "application__service_version__name",
+    "application__due_at",
     "application__applicant__id",
     "application__applicant__username",
     "application__applicant__full_name",
@@ -92,15 +95,21 @@ def _base_tasks(agency_ids) -> QuerySet[ApplicationStep]:
         )
         .select_related(
             "application__service",
+            "application__service_version",
             "application__applicant",
             "assigned_officer__user",
         )
         # The columns a queue row shows: narrow rows, no form data.
         .only(*TASK_COLUMNS)
         .annotate(
+            # The step's own deadline, else the service's (the SLA engine
+            # mirrors it on Application.due_at; a step may not carry it yet).
+            deadline=Coalesce("due_at", "application__due_at"),
             # Flat sort keys: keyset cursors read them off the row.
             due_key=Coalesce(
-                "due_at", Value(NO_DEADLINE, output_field=DateTimeField())
+                "due_at",
+                "application__due_at",
+                Value(NO_DEADLINE, output_field=DateTimeField()),
             ),
             submitted_key=F("application__submitted_at"),
             reference_key=F("application__reference"),

@@ -134,6 +134,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "sorts": list(SORT_LABELS.items()),
             "assignable": list(assignable) if assignable is not None else None,
             "back": request.get_full_path(),
+            # "My tasks" is empty while new work waits unassigned: say so.
+            "unassigned_waiting": counts[Tab.UNASSIGNED.value].value
+            if tab == Tab.MINE and not page.rows and Tab.UNASSIGNED.value in counts
+            else 0,
         },
     )
 

@@ -23,9 +23,15 @@ for _channel in ("SMS", "WHATSAPP"):
 # requires it.
 os.environ.setdefault("PTSP_STAFF_2FA_REQUIRED", "false")
 
+# The port `make run` serves on (Makefile PTSP_PORT): links in e-mails, PDFs and
+# QR codes point there, and the fake gateway listens 199 above it
+# (Procfile.dev), so two copies can run side by side.
+_port = int(os.environ.get("PTSP_PORT") or 8000)
+os.environ.setdefault("PORTAL_BASE_URL", f"http://127.0.0.1:{_port}")
+
 # The local fake payment gateway (manage.py run_fake_gateway) and its secret.
 os.environ.setdefault("PAYMENTS_GATEWAY_SECRET", "dev-only-gateway-secret")
-os.environ.setdefault("PAYMENTS_GATEWAY_PAY_URL", "http://127.0.0.1:8199")
+os.environ.setdefault("PAYMENTS_GATEWAY_PAY_URL", f"http://127.0.0.1:{_port + 199}")
 
 from .base import *  # noqa: E402
 

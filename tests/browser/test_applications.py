@@ -102,6 +102,7 @@ def test_practice_licence_with_a_revision_from_dinkes(
     page.get_by_label("Isian atau dokumen yang perlu diperbaiki").fill("str_number")
     page.get_by_role("button", name="Minta perbaikan").click()
     expect(page.get_by_test_id("status")).to_have_text("Menunggu pemohon")
+    expect(page.locator("main")).to_contain_text("Perbaikan diminta")
     assert_page_ok(page)
 
     # The citizen fixes it.
@@ -120,7 +121,7 @@ def test_practice_licence_with_a_revision_from_dinkes(
     # Dinkes recommends; the DPMPTSP signatory approves.
     _officer_opens(page, base, "dinkes", reference, assert_page_ok)
     page.get_by_role("button", name="Selesaikan tahap ini").click()
-    expect(page.locator("main")).to_contain_text("Selesai.")
+    expect(page.locator("main")).to_contain_text("Tahap ini telah diselesaikan.")
     assert_page_ok(page)
     _officer_opens(page, base, "ttd", reference, assert_page_ok)
     page.get_by_role("button", name="Setujui").click()

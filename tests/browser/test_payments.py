@@ -102,9 +102,13 @@ def test_pbg_is_billed_paid_through_the_gateway_and_moves_on(
     application.refresh_from_db()
     reference = application.reference
 
-    # DPMPTSP assesses the levy and issues the bill.
-    _log_in(page, base, "skrd", PASSWORD, f"/permohonan/{application.uuid}/")
+    # DPMPTSP assesses the levy and issues the bill, from its workspace: the
+    # generic "complete" is not offered at the fee step (no bill = no payment).
+    _log_in(
+        page, base, "skrd", PASSWORD, f"/ruang-kerja/permohonan/{application.uuid}/"
+    )
     expect(page.get_by_test_id("bills")).to_be_visible()
+    expect(page.get_by_role("button", name="Selesaikan tahap ini")).to_have_count(0)
     assert_page_ok(page)
     page.get_by_role("link", name="Tetapkan retribusi dan terbitkan tagihan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tetapkan retribusi")

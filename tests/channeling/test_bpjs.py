@@ -219,3 +219,33 @@ def test_recording_by_hand_closes_an_open_hand_over(
     assert handover.status == HandoverStatus.COMPLETED
     bpjs_handover_send_task(handover.pk)
     assert fake_bpjs.requests == []  # nothing sent after it was done
+
+
+def test_the_approver_cannot_approve_without_bpjs_reference(
+    at_data_update, bpjs_officer, client
+):
+    """The generic "approve" would complete the correction with no BPJS
+    reference: it is refused, and both the application page and the workspace
+    page send the approver to the BPJS page where the reference is recorded."""
+    from django.urls import reverse
+
+    application = at_data_update
+    step = application.steps.get(role="approver")
+    with pytest.raises(ApplicationError):
+        permits_services.application_approve(
+            application=application,
+            step=step,
+            user=bpjs_officer,
+            seen_version=application.version,
+        )
+    client.force_login(bpjs_officer)
+    approve = reverse(
+        "permits:step_action", args=[application.uuid, step.pk, "approve"]
+    )
+    for name in ("permits:detail", "workspace:application"):
+        html = client.get(reverse(name, args=[application.uuid])).content.decode()
+        assert reverse("channeling:bpjs", args=[application.uuid]) in html, name
+        assert approve not in html, name
+    client.post(approve, {"version": application.version})
+    application.refresh_from_db()
+    assert application.status != ApplicationStatus.COMPLETED

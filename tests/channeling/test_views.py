@@ -145,3 +145,22 @@ def test_the_bpjs_page_is_for_the_bpjs_agency_only(
         {"done-reference": "X", "done-version": assisted.application.version},
     )
     assert response.status_code == 404
+
+
+def test_the_confirmation_message_names_the_reference(
+    client, login, operator, correction_service
+):
+    assisted = filed(operator, correction_service, confirm=False)
+    services.assisted_send_code(assisted=assisted, user=operator)
+    login(operator)
+    response = client.post(
+        reverse("channeling:confirm", args=[assisted.uuid]),
+        {"code": code_sent_to("siti@example.org")},
+        follow=True,
+    )
+    assisted.refresh_from_db()
+    reference = assisted.application.reference
+    assert reference
+    html = response.content.decode()
+    assert reference in html
+    assert "None" not in html

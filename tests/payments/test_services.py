@@ -65,12 +65,30 @@ def test_the_applicant_cannot_skip_the_payment(bill, citizen):
     assert bill.application.status == ApplicationStatus.WAITING_FOR_APPLICANT
 
 
+def test_the_generic_complete_is_refused_at_the_fee_step(at_fee_step, assessor):
+    """The SKRD step is finished only by issuing the bill; "complete" would
+    leave the application waiting for a payment that can never be made."""
+    with pytest.raises(ApplicationError, match="tagihan"):
+        application_step_complete(
+            application=at_fee_step,
+            step=at_fee_step.steps.get(order=2),
+            user=assessor.user,
+            seen_version=at_fee_step.version,
+        )
+    at_fee_step.refresh_from_db()
+    assert at_fee_step.steps.get(order=2).status == StepStatus.ACTIVE
+    assert at_fee_step.status == ApplicationStatus.IN_PROGRESS
+
+
 def test_finishing_the_fee_step_without_a_bill_still_needs_one(
     at_fee_step, assessor, citizen
 ):
-    """The officer pressed "complete" instead of billing: the applicant still
-    cannot move on, and the bill can be issued afterwards."""
-    application_step_complete(
+    """An application whose fee step was finished without a bill (before the
+    generic "complete" was refused there): the applicant still cannot move
+    on, and the bill can be issued afterwards."""
+    from permits.services import _application_step_complete
+
+    _application_step_complete(
         application=at_fee_step,
         step=at_fee_step.steps.get(order=2),
         user=assessor.user,

@@ -92,3 +92,23 @@ def test_service_page_shows_the_rule(client, pbg):
     html = response.content.decode()
     assert 'data-testid="fee-rule"' in html
     assert 'data-testid="fee-assumed"' in html
+
+
+def test_fee_step_offers_the_bill_not_the_generic_complete(
+    login, at_fee_step, assessor
+):
+    """At the SKRD step both the application page and the workspace page lead
+    the officer to the levy assessment; no "complete this step" form, and a
+    forged "complete" post leaves the step active."""
+    c = login(assessor)
+    complete = reverse(
+        "permits:step_action",
+        args=[at_fee_step.uuid, at_fee_step.steps.get(order=2).pk, "complete"],
+    )
+    for name in ("permits:detail", "workspace:application"):
+        html = c.get(reverse(name, args=[at_fee_step.uuid])).content.decode()
+        assert reverse("payments:bill_issue", args=[at_fee_step.uuid]) in html, name
+        assert complete not in html, name
+    c.post(complete, {"version": at_fee_step.version})
+    assert at_fee_step.steps.get(order=2).status == "active"
+    assert not at_fee_step.bills.exists()

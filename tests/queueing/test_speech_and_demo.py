@@ -53,11 +53,41 @@ def test_demo_queue_is_idempotent_and_development_only(settings):
     call_command("seed_queue_demo", stdout=None)
     call_command("seed_queue_demo", stdout=None)
     assert list(
-        ServiceGroup.objects.values_list("prefix", flat=True).order_by("prefix")
+        ServiceGroup.objects.filter(office__code="mpp")
+        .values_list("prefix", flat=True)
+        .order_by("prefix")
     ) == ["A", "B", "C"]
     assert ServiceGroup.objects.get(prefix="B").services.get().code == "ktp-demo"
     assert ServiceGroup.objects.get(prefix="A").services.get().code == "izin-demo"
-    assert Counter.objects.count() == 6
+    assert Counter.objects.filter(office__code="mpp").count() == 6
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_queue_demo")
+
+
+@pytest.mark.django_db
+def test_demo_service_point_is_open_on_a_weekend_evening(settings):
+    """``seed_queue_demo`` adds a clearly named demo office open every day
+    00:00-24:00 WIB, so the walk-in queue can be tried at any time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from agencies.models import Office
+    from queueing.opening import ensure_issuing_open
+
+    OfficeFactory(code="mpp")
+    ServiceFactory(code="izin-demo")
+    settings.DEBUG = True
+    call_command("seed_queue_demo", stdout=None)
+    call_command("seed_queue_demo", stdout=None)
+    office = Office.objects.get(code="demo-24jam")
+    assert "DEMO" in office.name
+    wib = ZoneInfo("Asia/Jakarta")
+    for at in (
+        dt.datetime(2026, 11, 28, 21, 30, tzinfo=wib),  # Saturday evening
+        dt.datetime(2026, 11, 29, 0, 5, tzinfo=wib),  # Sunday just past midnight
+        dt.datetime(2026, 11, 29, 23, 55, tzinfo=wib),  # Sunday before midnight
+    ):
+        ensure_issuing_open(office, at)  # raises QueueClosed when closed
+    counter = Counter.objects.get(office=office)
+    assert counter.service_groups.get().services.get().code == "izin-demo"

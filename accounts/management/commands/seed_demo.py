@@ -2,6 +2,10 @@
 
 Idempotent: existing accounts keep their data, their password is reset to the
 printed one. Refuses to run when ``DEBUG`` is off, so it can never seed production.
+Besides the named accounts, every agency and role that a step of a published
+service needs gets a demo officer (``<role>.<agency>``, e.g. ``teknis.perkim``
+for PBG's technical review, ``verifikator.dpmptsp`` for its levy assessment),
+so each catalogue journey can be walked to its end.
 Loads the catalogue first when no agency exists (officers need agencies and
 offices). Demo staff log in without a second factor because the dev settings
 turn ``PTSP_STAFF_2FA_REQUIRED`` off.
@@ -11,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from accounts.choices import BusinessRole, StaffRole
@@ -47,6 +52,33 @@ DEMO_ACCOUNTS = [
 ]
 
 
+#: Username prefix of a generated demo officer, per step role.
+ROLE_PREFIX = {
+    StaffRole.FRONT_OFFICE: "fo",
+    StaffRole.VERIFIER: "verifikator",
+    StaffRole.TECHNICAL_REVIEWER: "teknis",
+    StaffRole.APPROVER: "penyetuju",
+}
+
+
+def step_roles_needed() -> list[tuple[str, str]]:
+    """``[(agency code, role)]`` of the agency steps of every published
+    service's current version, sorted."""
+    from agencies.models import ServiceStep
+
+    return sorted(
+        set(
+            ServiceStep.objects.filter(
+                version__service__is_published=True,
+                version__service__current_version=F("version"),
+                agency__isnull=False,
+            )
+            .exclude(role="")
+            .values_list("agency__code", "role")
+        )
+    )
+
+
 class Command(BaseCommand):
     help = "Create one demo account per role (development only) and print them."
 
@@ -65,6 +97,16 @@ class Command(BaseCommand):
             if username == "pengusaha":
                 label = "citizen, business representative"
             self.stdout.write(f"  {username:<20} {label}{where}")
+        covered = {(a, r) for _u, _n, r, a, _o, _k in DEMO_ACCOUNTS if a and r}
+        covered.add(("DPMPTSP", StaffRole.FRONT_OFFICE))  # fo.mpp
+        for agency, role in step_roles_needed():
+            if (agency, role) in covered or role not in ROLE_PREFIX:
+                continue
+            username = f"{ROLE_PREFIX[role]}.{agency.lower()}"
+            full_name = f"Demo {StaffRole(role).label} {agency}"
+            with transaction.atomic():
+                where = self._seed(username, full_name, role, agency, None, "")
+            self.stdout.write(f"  {username:<20} {StaffRole(role).label}{where}")
 
     def _seed(self, username, full_name, role, agency_code, office_code, nik) -> str:
         now = timezone.now()
