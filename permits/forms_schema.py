@@ -185,6 +185,25 @@ def effective_schema(version) -> dict[str, Any]:
     return version.form_schema or default_schema(version.service.code)
 
 
+def revision_targets(version, language: str | None = None) -> list[tuple[str, str]]:
+    """What an officer may ask the applicant to fix, as ``(key, label)``: the
+    form's fields (key = field name, label = its title) then the documents
+    (key = requirement code, label = the catalogue's requirement name), in
+    ``language`` (default: the active one)."""
+    from django.utils.translation import get_language
+
+    english = (language or get_language() or "id").startswith("en")
+    out = []
+    for key, spec in effective_schema(version).get("properties", {}).items():
+        label = (english and spec.get("x-title-en")) or spec.get("title") or key
+        out.append((key, str(label)))
+    for item in version.requirements or []:
+        code = item.get("code")
+        if code:
+            out.append((code, version.requirement_name(code, language)))
+    return out
+
+
 def _field(name: str, spec: dict, *, required: bool, english: bool) -> forms.Field:
     label = spec.get("x-title-en") if english and spec.get("x-title-en") else None
     label = label or spec.get("title") or name

@@ -310,7 +310,14 @@ def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpRe
             services.application_request_revision(
                 **common,
                 note=data["note"],
-                fields=[f.strip() for f in data["fields"].split(",") if f.strip()],
+                # The checklist sends one ``fields`` per ticked box; an old
+                # comma-separated value still works.
+                fields=[
+                    f.strip()
+                    for value in request.POST.getlist("fields")
+                    for f in value.split(",")
+                    if f.strip()
+                ],
                 deadline_at=deadline,
             )
         elif action == "approve":

@@ -1,0 +1,105 @@
+"""Requirement names and field titles, not slugs, wherever a person reads them:
+document lists, the officer's revision checklist, the applicant's notice."""
+
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+
+from permits.choices import ApplicationStatus
+from permits.services import application_create_draft, application_submit
+
+from .conftest import VALID_FORM, active_step
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def with_document(licence, citizen):
+    from permits.services import document_upload
+
+    draft = application_create_draft(
+        applicant=citizen, service=licence, form_data=dict(VALID_FORM)
+    )
+    document_upload(
+        owner=citizen,
+        requirement_code="ktp",
+        content=PDF,
+        application=draft,
+        original_name="scan.pdf",
+    )
+    application_submit(application=draft, applicant=citizen, idempotency_key="l")
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.mark.parametrize(("lang", "name"), [("id", "KTP-el"), ("en", "ID card")])
+def test_documents_are_listed_by_requirement_name(
+    with_document, citizen, front_office, login, lang, name
+):
+    for user in (citizen, front_office):
+        c = login(user, Client())
+        c.cookies["django_language"] = lang
+        page = c.get(reverse("permits:detail", args=[with_document.uuid])).content
+        assert f">{name}</a> (scan.pdf)" in page.decode()
+    page = c.get(reverse("workspace:application", args=[with_document.uuid]))
+    assert name in page.content.decode()
+    assert ">ktp</a>" not in page.content.decode()
+
+
+def test_revision_request_is_a_checklist_of_labels_and_names_reach_the_applicant(
+    with_document, citizen, front_office, login
+):
+    c = login(front_office)
+    page = c.get(reverse("permits:detail", args=[with_document.uuid])).content.decode()
+    assert 'type="checkbox" value="str_number"' in page
+    assert 'type="checkbox" value="ktp"' in page
+    assert "Nomor STR" in page
+    assert "KTP-el" in page
+    assert "pisahkan dengan koma" not in page
+    step = active_step(with_document)
+    url = reverse(
+        "permits:step_action", args=[with_document.uuid, step.pk, "request_revision"]
+    )
+    done = c.post(
+        url,
+        {
+            "version": with_document.version,
+            "note": "Buram.",
+            "fields": ["ktp", "str_number"],
+        },
+        follow=True,
+    )
+    assert "Selesai." in done.content.decode()
+    with_document.refresh_from_db()
+    assert with_document.status == ApplicationStatus.WAITING_FOR_APPLICANT
+    assert with_document.revision_fields == ["ktp", "str_number"]
+    edit = login(citizen, Client()).get(
+        reverse("permits:edit", args=[with_document.uuid])
+    )
+    assert "<strong>KTP-el, Nomor STR</strong>" in edit.content.decode()
+
+
+def test_revision_of_an_unknown_key_is_refused_and_changes_nothing(
+    with_document, front_office, login
+):
+    c = login(front_office)
+    step = active_step(with_document)
+    url = reverse(
+        "permits:step_action", args=[with_document.uuid, step.pk, "request_revision"]
+    )
+    response = c.post(
+        url,
+        {"version": with_document.version, "note": "Buram.", "fields": ["bogus"]},
+        follow=True,
+    )
+    assert "bogus" in response.content.decode()
+    with_document.refresh_from_db()
+    assert with_document.status == ApplicationStatus.SUBMITTED
+    assert with_document.revision_fields == []
