@@ -81,19 +81,13 @@ def document_html(document: IssuedDocument) -> str:
 
 def _fields(version, form: dict) -> list[tuple[str, str]]:
     """``[(label, value)]`` of the answers, labelled by the form schema's titles
-    (Indonesian), in schema order; identifiers other than the holder's are
-    left out of the document."""
-    from permits.forms_schema import effective_schema
+    (Indonesian: rendered under ``translation.override("id")``, so booleans
+    read *Ya*/*Tidak* and dates ``20 November 2026``), in schema order;
+    identifiers other than the holder's are left out of the document."""
+    from permits.forms_schema import answers
 
-    properties = effective_schema(version).get("properties", {})
-    out = []
-    for key, value in form.items():
-        # Identity and contact details are printed once, as the holder's.
-        if key in ("full_name", "nik", "phone", "email") or value in ("", None):
-            continue
-        title = properties.get(key, {}).get("title", key.replace("_", " ").title())
-        out.append((str(title), str(value)))
-    return out
+    # Identity and contact details are printed once, as the holder's.
+    return answers(version, form, skip=("full_name", "nik", "phone", "email"))
 
 
 def document_pdf(document: IssuedDocument) -> bytes:

@@ -204,6 +204,61 @@ def revision_targets(version, language: str | None = None) -> list[tuple[str, st
     return out
 
 
+def display_value(value: Any, spec: dict | None = None) -> str:
+    """One answer as a person reads it, in the active language: booleans as
+    Yes/No (*Ya*/*Tidak*), enum values by their titles, ISO dates
+    (``format: date``) as ``20 November 2026``, numbers with the locale's
+    decimal separator; anything else as text."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_date
+    from django.utils.translation import get_language, gettext
+
+    spec = spec or {}
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if "enum" in spec:
+        english = (get_language() or "id").startswith("en")
+        titles = (english and spec.get("x-enum-titles-en")) or spec.get("x-enum-titles")
+        if titles and value in spec["enum"]:
+            return str(titles[spec["enum"].index(value)])
+    if isinstance(value, str) and spec.get("format") == "date":
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            return formats.date_format(day, "j F Y")
+    if isinstance(value, int | float):
+        return formats.number_format(value, use_l10n=True)
+    return str(value)
+
+
+def answers(
+    version, form_data: dict, *, skip: tuple[str, ...] = (), keep_empty: bool = False
+) -> list:
+    """``[(label, text)]`` of ``form_data`` in the schema's order, labelled by
+    the field titles and shown with ``display_value`` (active language); keys
+    the schema does not know follow, as they are; ``skip`` keys and (unless
+    ``keep_empty``) empty answers are left out."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "id").startswith("en")
+    properties = effective_schema(version).get("properties", {})
+    keys = [k for k in properties if k in form_data]
+    keys += [k for k in form_data if k not in properties]
+    out = []
+    for key in keys:
+        value = form_data[key]
+        if key in skip or (value in ("", None) and not keep_empty):
+            continue
+        spec = properties.get(key, {})
+        label = (english and spec.get("x-title-en")) or spec.get("title") or key
+        out.append((str(label), display_value(value, spec)))
+    return out
+
+
 def _field(name: str, spec: dict, *, required: bool, english: bool) -> forms.Field:
     label = spec.get("x-title-en") if english and spec.get("x-title-en") else None
     label = label or spec.get("title") or name

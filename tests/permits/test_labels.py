@@ -103,3 +103,43 @@ def test_revision_of_an_unknown_key_is_refused_and_changes_nothing(
     with_document.refresh_from_db()
     assert with_document.status == ApplicationStatus.SUBMITTED
     assert with_document.revision_fields == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "yes", "day", "number"),
+    [("id", "Ya", "20 November 2026", "0,5"), ("en", "Yes", "20 November 2026", "0.5")],
+)
+def test_answers_read_as_words_dates_and_local_numbers(lang, yes, day, number):
+    from django.utils import translation
+
+    from permits.forms_schema import display_value
+
+    with translation.override(lang):
+        assert display_value(True, {"type": "boolean"}) == yes
+        assert display_value(False, {"type": "boolean"}) != "False"
+        assert display_value("2026-11-20", {"format": "date"}) == day
+        assert display_value(0.5, {"type": "number"}) == number
+        assert display_value("teks", {}) == "teks"
+
+
+def test_officer_pages_and_permit_pdf_say_ya_not_true(
+    licence, citizen, front_office, login
+):
+    from django.utils import translation
+
+    from documents.rendering import _fields
+
+    form = {**VALID_FORM, "independent_practice": True}
+    draft = application_create_draft(applicant=citizen, service=licence, form_data=form)
+    application_submit(application=draft, applicant=citizen, idempotency_key="b")
+    c = login(front_office)
+    for url in (
+        reverse("workspace:application", args=[draft.uuid]),
+        reverse("permits:detail", args=[draft.uuid]),
+    ):
+        page = c.get(url).content.decode()
+        assert "<dt>Praktik mandiri</dt><dd>Ya</dd>" in page
+        assert ">True<" not in page
+    with translation.override("id"):
+        fields = dict(_fields(licence.current_version, form))
+    assert fields["Praktik mandiri"] == "Ya"
