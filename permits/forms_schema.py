@@ -138,12 +138,65 @@ BPJS_HEALTH_CORRECTION_PROPERTIES = _bpjs_properties(health=True)
 BPJS_EMPLOYMENT_CORRECTION_PROPERTIES = _bpjs_properties(health=False)
 _BPJS_REQUIRED = ["participant_number", "data_item", "old_value", "new_value"]
 
+#: What a building approval (PBG) form asks about the building: its address,
+#: total floor area (m², the PP 16/2021 fee formula's LLt) and function (PP
+#: 16/2021 art. 4; values are ``payments.choices.BuildingFunction``'s).
+BUILDING_PROPERTIES: dict[str, dict[str, Any]] = {
+    "building_address": {
+        "type": "string",
+        "title": "Alamat bangunan",
+        "minLength": 1,
+        "maxLength": 300,
+        "x-title-en": "Address of the building",
+    },
+    "floor_area_m2": {
+        "type": "number",
+        "title": "Luas total lantai bangunan (m²)",
+        "minimum": 1,
+        "maximum": 1000000,
+        "x-title-en": "Total floor area (m²)",
+    },
+    "building_function": {
+        "type": "string",
+        "title": "Fungsi bangunan",
+        "enum": [
+            "residential",
+            "religious",
+            "business",
+            "social_cultural",
+            "special",
+            "mixed",
+        ],
+        "x-enum-titles": [
+            "Hunian",
+            "Keagamaan",
+            "Usaha",
+            "Sosial dan budaya",
+            "Khusus",
+            "Campuran",
+        ],
+        "x-enum-titles-en": [
+            "Residential",
+            "Religious",
+            "Business",
+            "Social and cultural",
+            "Special",
+            "Mixed",
+        ],
+        "x-title-en": "Building function",
+    },
+}
+
 FAMILIES: dict[str, tuple[dict, list[str]]] = {
     "practice_licence": (
         PRACTICE_LICENCE_PROPERTIES,
         ["str_number", "practice_place", "practice_address", "licence_sequence"],
     ),
     "bpjs_health_correction": (BPJS_HEALTH_CORRECTION_PROPERTIES, _BPJS_REQUIRED),
+    "building": (
+        BUILDING_PROPERTIES,
+        ["building_address", "floor_area_m2", "building_function"],
+    ),
     "bpjs_employment_correction": (
         BPJS_EMPLOYMENT_CORRECTION_PROPERTIES,
         _BPJS_REQUIRED,
@@ -157,6 +210,8 @@ SERVICE_FAMILIES: dict[str, str] = {
     "sip-perawat": "practice_licence",
     "sipa": "practice_licence",
     "sip-refraksionis": "practice_licence",
+    "pbg-rts-10jam": "building",
+    "pbg-umum": "building",
     "bpjstk-ubah-data": "bpjs_employment_correction",
     "bpjskes-ubah-data": "bpjs_health_correction",
 }

@@ -92,3 +92,26 @@ def test_service_page_shows_the_rule(client, pbg):
     html = response.content.decode()
     assert 'data-testid="fee-rule"' in html
     assert 'data-testid="fee-assumed"' in html
+
+
+def test_assessment_is_prefilled_from_the_pbg_form(login, at_fee_step, assessor):
+    at_fee_step.form_data = {
+        **at_fee_step.form_data,
+        "floor_area_m2": 72.5,
+        "building_function": "business",
+    }
+    at_fee_step.save(update_fields=["form_data"])
+    page = login(assessor).get(reverse("payments:bill_issue", args=[at_fee_step.uuid]))
+    form = page.context["form"]
+    assert form.initial["floor_area_m2"] == 72.5
+    assert form.initial["building_function"] == "business"
+
+
+def test_pbg_form_asks_for_the_building():
+    from permits.forms_schema import default_schema
+
+    for code in ("pbg-rts-10jam", "pbg-umum"):
+        schema = default_schema(code)
+        for key in ("building_address", "floor_area_m2", "building_function"):
+            assert key in schema["properties"]
+            assert key in schema["required"]
