@@ -72,3 +72,16 @@ def test_pbg_permit_is_titled_and_names_the_building(
     assert "<th>Alamat bangunan</th><td>Jl. Merdeka 1, Tangerang</td>" in html
     assert "<th>Luas total lantai bangunan (m²)</th><td>72,5</td>" in html
     assert "<th>Fungsi bangunan</th><td>Hunian</td>" in html
+
+
+def test_verification_page_has_no_raw_status_and_labels_indonesian_text(issued):
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("documents:verify", kwargs={"token": issued.verification_token})
+    html = Client().get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "(valid)" not in html
+    assert "(Bahasa Indonesia)" not in html
+    html = Client().get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span lang="id">Layanan sip-dokter</span>' in html
+    assert "(Bahasa Indonesia)" in html

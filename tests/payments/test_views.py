@@ -115,3 +115,13 @@ def test_pbg_form_asks_for_the_building():
         for key in ("building_address", "floor_area_m2", "building_function"):
             assert key in schema["properties"]
             assert key in schema["required"]
+
+
+def test_fee_computation_uses_the_page_languages_decimals(login, bill, citizen):
+    c = login(citizen)
+    c.cookies["django_language"] = "id"
+    html = c.get(reverse("payments:bill_detail", args=[bill.uuid])).content.decode()
+    assert "72 m² \u00d7 0,005 \u00d7 Rp 5.000.000 \u00d7 0,15 \u00d7 1" in html
+    c.cookies["django_language"] = "en"
+    html = c.get(reverse("payments:bill_detail", args=[bill.uuid])).content.decode()
+    assert "72 m² \u00d7 0.005 \u00d7 Rp 5,000,000 \u00d7 0.15 \u00d7 1" in html

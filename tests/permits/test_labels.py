@@ -143,3 +143,26 @@ def test_officer_pages_and_permit_pdf_say_ya_not_true(
     with translation.override("id"):
         fields = dict(_fields(licence.current_version, form))
     assert fields["Praktik mandiri"] == "Ya"
+
+
+def test_empty_choice_is_indonesian_on_the_complaint_form(citizen, login):
+    c = login(citizen)
+    c.cookies["django_language"] = "id"
+    page = c.get(reverse("transparency:complaint_new")).content.decode()
+    assert "- Pilih salah satu -" in page
+    assert "Select an option" not in page
+
+
+def test_english_pages_label_indonesian_only_catalogue_text(
+    with_document, citizen, login
+):
+    c = login(citizen)
+    c.cookies["django_language"] = "en"
+    mine = c.get(reverse("permits:list")).content.decode()
+    assert 'lang="id">Layanan sip-dokter</span>' in mine
+    assert "(Bahasa Indonesia)" in mine
+    detail = c.get(reverse("permits:detail", args=[with_document.uuid])).content
+    assert '<span lang="id">Tahap 1</span>' in detail.decode()
+    c.cookies["django_language"] = "id"
+    mine = c.get(reverse("permits:list")).content.decode()
+    assert "(Bahasa Indonesia)" not in mine
