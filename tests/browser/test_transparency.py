@@ -67,6 +67,7 @@ def test_survey_moves_the_index_and_a_complaint_is_answered(
     expect(page.get_by_role("heading", level=1)).to_have_text("Survei kepuasan")
     assert_page_ok(page)
     page.get_by_role("link", name=issued.service_version.name).click()
+    expect(page.get_by_role("button", name="Kirim jawaban saya")).to_be_visible()
     assert_page_ok(page)
     capture(page, "survey", full_page=False)
     page.get_by_role("button", name="Kirim jawaban saya").click()
