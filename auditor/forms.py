@@ -67,5 +67,7 @@ class TrailFilterForm(forms.Form):
 
 class VerifyForm(forms.Form):
     full = forms.BooleanField(
-        label=_("From the first sealed entry (slower)"), required=False
+        label=_("Check the whole chain from the first sealed entry (slower)"),
+        label_suffix="",
+        required=False,
     )

@@ -20,6 +20,29 @@ from .forms import TrailFilterForm, VerifyForm
 from .selectors import BadCursor, integrity_status, trail_page
 
 
+def _label_objects(entries) -> None:
+    """Set ``object_label`` on entries about an application to its reference
+    (*nomor permohonan*), one query for the page; other entries keep
+    ``type:id``."""
+    from permits.models import Application
+
+    ids = {
+        e.object_id
+        for e in entries
+        if e.object_type == "permits.application" and e.object_id.isdigit()
+    }
+    references = dict(
+        Application.objects.filter(pk__in=ids)
+        .exclude(reference=None)
+        .values_list("pk", "reference")
+    )
+    for e in entries:
+        reference = ""
+        if e.object_type == "permits.application" and e.object_id.isdigit():
+            reference = references.get(int(e.object_id), "")
+        e.object_label = reference or f"{e.object_type}:{e.object_id}"
+
+
 def _trail(request: HttpRequest, *, title: str, preset: dict, ascending: bool):
     ensure_can(request.user, "audit_trail.read")
     data = {**request.GET.dict(), **preset}
@@ -34,6 +57,8 @@ def _trail(request: HttpRequest, *, title: str, preset: dict, ascending: bool):
             )
         except BadCursor:
             form.add_error(None, _("This page link is broken. Start again."))
+    if page is not None:
+        _label_objects(page.entries)
     query = request.GET.copy()
     query.pop("cursor", None)
     for key, value in preset.items():

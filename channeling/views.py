@@ -17,7 +17,12 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import ensure_can, user_can
 from accounts.phones import email_mask, phone_mask
 from permits.forms import DocumentsForm
-from permits.forms_schema import effective_schema, form_to_json, schema_form_class
+from permits.forms_schema import (
+    display_value,
+    effective_schema,
+    form_to_json,
+    schema_form_class,
+)
 from permits.selectors import application_qs_visible_to
 from ptsp.exceptions import ApplicationError
 
@@ -301,10 +306,8 @@ def bpjs_correction(request: HttpRequest, uuid) -> HttpResponse:
     schema = effective_schema(application.service_version)
     labels = []
     for name, spec in schema.get("properties", {}).items():
-        value = application.form_data.get(name, "")
-        if "enum" in spec and "x-enum-titles" in spec and value in spec["enum"]:
-            titles = spec.get("x-enum-titles-en" if _english() else "x-enum-titles")
-            value = titles[spec["enum"].index(value)]
+        # Enum titles, Ya/Tidak and dates as people read them (active language).
+        value = display_value(application.form_data.get(name), spec)
         title = (_english() and spec.get("x-title-en")) or spec.get("title") or name
         labels.append((title, value))
     initial = {"version": application.version}

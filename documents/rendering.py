@@ -8,6 +8,7 @@ whenever ``DEBUG`` is off). QR codes are SVG from segno, embedded as data URIs.
 """
 
 import functools
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -73,27 +74,56 @@ def document_html(document: IssuedDocument) -> str:
                 "version": version,
                 "issuer": document.service.issuer_agency or document.service.agency,
                 "fields": _fields(version, document.data.get("form", {})),
+                "title": document_title(document),
+                "validity": validity_statement(document.data.get("validity_text", "")),
                 "qr": qr_data_uri(qr_target),
                 "qr_target": qr_target,
             },
         )
 
 
+#: Research notes the catalogue keeps in its validity texts (a dash and "belum
+#: diverifikasi", "(dari ingatan, verifikasi)") that an official document
+#: must not print.
+_NOTE_IN_TEXT = re.compile(
+    r"\s*[\u2013\u2014-]\s*(?:belum diverifikasi|dari ingatan|verifikasi)[^()]*",
+    re.IGNORECASE,
+)
+_NOTE_ALONE = re.compile(
+    r"\s*\((?:belum diverifikasi|dari ingatan|verifikasi)[^)]*\)", re.IGNORECASE
+)
+#: Catalogue validity texts that state no validity at all.
+_NO_STATEMENT = {"", "tidak ditemukan", "tidak relevan"}
+
+
+def validity_statement(text: str) -> str:
+    """The catalogue's validity text (``ServiceVersion.validity_text``) without
+    its research notes, for printing; ``""`` when nothing is left to state."""
+    cleaned = _NOTE_ALONE.sub("", _NOTE_IN_TEXT.sub("", text or "")).strip(" ;,")
+    return "" if cleaned.lower() in _NO_STATEMENT else cleaned
+
+
+def document_title(document: IssuedDocument) -> str:
+    """The heading of an issued document: a permit is titled after its service
+    (catalogue name up to the abbreviation or the dash, e.g. *Persetujuan
+    Bangunan Gedung* for ``pbg-*``); decision letters, completion notices and
+    receipts carry their kind's name."""
+    if document.kind != DocumentKind.PERMIT:
+        return str(document.get_kind_display())
+    name = document.application.service_version.name
+    title = re.split(r"\s[(\u2013\u2014]|\s-\s", name, maxsplit=1)[0].strip()
+    return title or str(document.get_kind_display())
+
+
 def _fields(version, form: dict) -> list[tuple[str, str]]:
     """``[(label, value)]`` of the answers, labelled by the form schema's titles
-    (Indonesian), in schema order; identifiers other than the holder's are
-    left out of the document."""
-    from permits.forms_schema import effective_schema
+    (Indonesian: rendered under ``translation.override("id")``, so booleans
+    read *Ya*/*Tidak* and dates ``20 November 2026``), in schema order;
+    identifiers other than the holder's are left out of the document."""
+    from permits.forms_schema import answers
 
-    properties = effective_schema(version).get("properties", {})
-    out = []
-    for key, value in form.items():
-        # Identity and contact details are printed once, as the holder's.
-        if key in ("full_name", "nik", "phone", "email") or value in ("", None):
-            continue
-        title = properties.get(key, {}).get("title", key.replace("_", " ").title())
-        out.append((str(title), str(value)))
-    return out
+    # Identity and contact details are printed once, as the holder's.
+    return answers(version, form, skip=("full_name", "nik", "phone", "email"))
 
 
 def document_pdf(document: IssuedDocument) -> bytes:

@@ -91,7 +91,16 @@ def bill_issue(request: HttpRequest, uuid) -> HttpResponse:
         request.POST or None,
         rule=rule,
         english=english,
-        initial={"version": application.version},
+        # The PBG form's building answers prefill the assessment (the officer
+        # checks and may change them).
+        initial={
+            "version": application.version,
+            **{
+                key: application.form_data[key]
+                for key in ("floor_area_m2", "building_function")
+                if (application.form_data or {}).get(key) not in (None, "")
+            },
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -138,12 +138,65 @@ BPJS_HEALTH_CORRECTION_PROPERTIES = _bpjs_properties(health=True)
 BPJS_EMPLOYMENT_CORRECTION_PROPERTIES = _bpjs_properties(health=False)
 _BPJS_REQUIRED = ["participant_number", "data_item", "old_value", "new_value"]
 
+#: What a building approval (PBG) form asks about the building: its address,
+#: total floor area (m², the PP 16/2021 fee formula's LLt) and function (PP
+#: 16/2021 art. 4; values are ``payments.choices.BuildingFunction``'s).
+BUILDING_PROPERTIES: dict[str, dict[str, Any]] = {
+    "building_address": {
+        "type": "string",
+        "title": "Alamat bangunan",
+        "minLength": 1,
+        "maxLength": 300,
+        "x-title-en": "Address of the building",
+    },
+    "floor_area_m2": {
+        "type": "number",
+        "title": "Luas total lantai bangunan (m²)",
+        "minimum": 1,
+        "maximum": 1000000,
+        "x-title-en": "Total floor area (m²)",
+    },
+    "building_function": {
+        "type": "string",
+        "title": "Fungsi bangunan",
+        "enum": [
+            "residential",
+            "religious",
+            "business",
+            "social_cultural",
+            "special",
+            "mixed",
+        ],
+        "x-enum-titles": [
+            "Hunian",
+            "Keagamaan",
+            "Usaha",
+            "Sosial dan budaya",
+            "Khusus",
+            "Campuran",
+        ],
+        "x-enum-titles-en": [
+            "Residential",
+            "Religious",
+            "Business",
+            "Social and cultural",
+            "Special",
+            "Mixed",
+        ],
+        "x-title-en": "Building function",
+    },
+}
+
 FAMILIES: dict[str, tuple[dict, list[str]]] = {
     "practice_licence": (
         PRACTICE_LICENCE_PROPERTIES,
         ["str_number", "practice_place", "practice_address", "licence_sequence"],
     ),
     "bpjs_health_correction": (BPJS_HEALTH_CORRECTION_PROPERTIES, _BPJS_REQUIRED),
+    "building": (
+        BUILDING_PROPERTIES,
+        ["building_address", "floor_area_m2", "building_function"],
+    ),
     "bpjs_employment_correction": (
         BPJS_EMPLOYMENT_CORRECTION_PROPERTIES,
         _BPJS_REQUIRED,
@@ -157,6 +210,8 @@ SERVICE_FAMILIES: dict[str, str] = {
     "sip-perawat": "practice_licence",
     "sipa": "practice_licence",
     "sip-refraksionis": "practice_licence",
+    "pbg-rts-10jam": "building",
+    "pbg-umum": "building",
     "bpjstk-ubah-data": "bpjs_employment_correction",
     "bpjskes-ubah-data": "bpjs_health_correction",
 }
@@ -183,6 +238,80 @@ def default_schema(service_code: str) -> dict[str, Any]:
 def effective_schema(version) -> dict[str, Any]:
     """``version.form_schema`` if set, else ``default_schema`` of its service."""
     return version.form_schema or default_schema(version.service.code)
+
+
+def revision_targets(version, language: str | None = None) -> list[tuple[str, str]]:
+    """What an officer may ask the applicant to fix, as ``(key, label)``: the
+    form's fields (key = field name, label = its title) then the documents
+    (key = requirement code, label = the catalogue's requirement name), in
+    ``language`` (default: the active one)."""
+    from django.utils.translation import get_language
+
+    english = (language or get_language() or "id").startswith("en")
+    out = []
+    for key, spec in effective_schema(version).get("properties", {}).items():
+        label = (english and spec.get("x-title-en")) or spec.get("title") or key
+        out.append((key, str(label)))
+    for item in version.requirements or []:
+        code = item.get("code")
+        if code:
+            out.append((code, version.requirement_name(code, language)))
+    return out
+
+
+def display_value(value: Any, spec: dict | None = None) -> str:
+    """One answer as a person reads it, in the active language: booleans as
+    Yes/No (*Ya*/*Tidak*), enum values by their titles, ISO dates
+    (``format: date``) as ``20 November 2026``, numbers with the locale's
+    decimal separator; anything else as text."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_date
+    from django.utils.translation import get_language, gettext
+
+    spec = spec or {}
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if "enum" in spec:
+        english = (get_language() or "id").startswith("en")
+        titles = (english and spec.get("x-enum-titles-en")) or spec.get("x-enum-titles")
+        if titles and value in spec["enum"]:
+            return str(titles[spec["enum"].index(value)])
+    if isinstance(value, str) and spec.get("format") == "date":
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            return formats.date_format(day, "j F Y")
+    if isinstance(value, int | float):
+        return formats.number_format(value, use_l10n=True)
+    return str(value)
+
+
+def answers(
+    version, form_data: dict, *, skip: tuple[str, ...] = (), keep_empty: bool = False
+) -> list:
+    """``[(label, text)]`` of ``form_data`` in the schema's order, labelled by
+    the field titles and shown with ``display_value`` (active language); keys
+    the schema does not know follow, as they are; ``skip`` keys and (unless
+    ``keep_empty``) empty answers are left out."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "id").startswith("en")
+    properties = effective_schema(version).get("properties", {})
+    keys = [k for k in properties if k in form_data]
+    keys += [k for k in form_data if k not in properties]
+    out = []
+    for key in keys:
+        value = form_data[key]
+        if key in skip or (value in ("", None) and not keep_empty):
+            continue
+        spec = properties.get(key, {})
+        label = (english and spec.get("x-title-en")) or spec.get("title") or key
+        out.append((str(label), display_value(value, spec)))
+    return out
 
 
 def _field(name: str, spec: dict, *, required: bool, english: bool) -> forms.Field:

@@ -186,6 +186,21 @@ class Application(TimeStampedModel):
     def __str__(self) -> str:
         return self.reference or str(self.uuid)
 
+    @property
+    def revision_choices(self) -> list[tuple[str, str]]:
+        """``(key, label)`` of what an officer may ask to fix (see
+        ``forms_schema.revision_targets``)."""
+        from .forms_schema import revision_targets
+
+        return revision_targets(self.service_version)
+
+    @property
+    def revision_field_labels(self) -> list[str]:
+        """``revision_fields`` as the applicant reads them: form field titles
+        and requirement names in the active language (unknown keys as-is)."""
+        labels = dict(self.revision_choices)
+        return [labels.get(key, key) for key in self.revision_fields or []]
+
 
 @audited
 class ApplicationStep(models.Model):
@@ -381,3 +396,8 @@ class ApplicationDocumentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}:{self.requirement_code}"
+
+    @property
+    def requirement_name(self) -> str:
+        """The requirement's name from the catalogue (active language)."""
+        return self.application.service_version.requirement_name(self.requirement_code)

@@ -669,9 +669,11 @@ def application_request_revision(
     fields: Iterable[str] = (),
     deadline_at: dt.datetime | None = None,
 ) -> Application:
-    """Ask the applicant to fix ``fields`` (form fields or requirement codes)
-    by ``deadline_at`` (default ``PERMITS_REVISION_DAYS`` calendar days). The
-    asking step stays active: the resubmission returns to it."""
+    """Ask the applicant to fix ``fields`` (form field names or requirement
+    codes of the application's service version; anything else raises
+    ``ApplicationError``) by ``deadline_at`` (default
+    ``PERMITS_REVISION_DAYS`` calendar days). The asking step stays active:
+    the resubmission returns to it."""
     application, step = _officer_preamble(application, step, user, seen_version)
     if not note.strip():
         raise ApplicationError(
@@ -684,7 +686,18 @@ def application_request_revision(
         raise ApplicationError(
             _("The deadline must be in the future."), extra={"field": "deadline_at"}
         )
-    application.revision_fields = list(fields)
+    from .forms_schema import revision_targets
+
+    fields = list(dict.fromkeys(fields))
+    known = {key for key, _label in revision_targets(application.service_version)}
+    unknown = [key for key in fields if key not in known]
+    if unknown:
+        raise ApplicationError(
+            _("Not a field or document of this application: %(keys)s")
+            % {"keys": ", ".join(unknown)},
+            extra={"field": "fields"},
+        )
+    application.revision_fields = fields
     application.applicant_deadline_at = deadline_at
     application.save(update_fields=["revision_fields", "applicant_deadline_at"])
     _transition(

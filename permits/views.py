@@ -28,7 +28,7 @@ from ptsp.exceptions import ApplicationError
 from . import services
 from .choices import ApplicationStatus
 from .forms import DocumentsForm, OfficerActionForm, ReasonForm, TrackForm
-from .forms_schema import effective_schema, form_to_json, schema_form_class
+from .forms_schema import answers, effective_schema, form_to_json, schema_form_class
 from .models import ApplicationStep
 from .selectors import (
     application_qs_visible_to,
@@ -233,6 +233,11 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
             "next_step": what_next(application),
             "steps": application.steps.select_related("agency").order_by("order"),
             "links": application.document_links.select_related("document"),
+            "answers": []
+            if is_applicant
+            else answers(
+                application.service_version, application.form_data, keep_empty=True
+            ),
             "can_withdraw": is_applicant and application.status in WITHDRAWABLE,
             "can_object": is_applicant and application.status == S.REJECTED,
             "officer_actions": officer_actions_for(request.user, application),
@@ -322,7 +327,14 @@ def step_action(request: HttpRequest, uuid, step_id: int, action: str) -> HttpRe
             services.application_request_revision(
                 **common,
                 note=data["note"],
-                fields=[f.strip() for f in data["fields"].split(",") if f.strip()],
+                # The checklist sends one ``fields`` per ticked box; an old
+                # comma-separated value still works.
+                fields=[
+                    f.strip()
+                    for value in request.POST.getlist("fields")
+                    for f in value.split(",")
+                    if f.strip()
+                ],
                 deadline_at=deadline,
             )
         elif action == "approve":

@@ -46,6 +46,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Before Django's own: also stores a logged-in user's choice (issue 18).
     path("i18n/setlang/", language_set, name="set_language"),
+    # Browsers ask for /favicon.ico whatever the page declares: send the site icon.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("accounts.urls")),
     path("", include("agencies.urls")),

@@ -85,3 +85,13 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/403_csrf.html", status=403)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: a permanent redirect to the site icon (static
+    ``img/favicon.svg``), resolved at request time so hashed static names
+    work."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -139,3 +139,9 @@ def test_unknown_api_route_is_a_json_404(client):
     assert response.json() == {"detail": "Tidak ditemukan."}
     page = client.get("/tidak-ada/")  # pages keep the HTML error page
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_favicon_ico_redirects_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

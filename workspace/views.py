@@ -202,22 +202,13 @@ def _application(request, uuid):
     return get_object_or_404(applications_for_officer(request.user), uuid=uuid)
 
 
-def _answers(app) -> list[tuple[str, object]]:
-    """``[(label, value)]`` of the form data, labelled and ordered by the
-    version's form schema (in the user's language); unknown keys last."""
-    from django.utils.translation import get_language
+def _answers(app) -> list[tuple[str, str]]:
+    """``[(label, text)]`` of the form data, labelled and ordered by the
+    version's form schema, values as people read them (Ya/Tidak, dates), in
+    the user's language; unknown keys last."""
+    from permits.forms_schema import answers
 
-    from permits.forms_schema import effective_schema
-
-    english = (get_language() or "id").startswith("en")
-    properties = effective_schema(app.service_version).get("properties", {})
-    out = []
-    for key, spec in properties.items():
-        if key in app.form_data:
-            label = (english and spec.get("x-title-en")) or spec.get("title") or key
-            out.append((label, app.form_data[key]))
-    out += [(k, v) for k, v in app.form_data.items() if k not in properties]
-    return out
+    return answers(app.service_version, app.form_data or {}, keep_empty=True)
 
 
 @login_required

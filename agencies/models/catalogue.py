@@ -19,7 +19,7 @@ from agencies.choices import (
     StepRole,
     VersionOrigin,
 )
-from agencies.text import BilingualNameMixin
+from agencies.text import BilingualNameMixin, localized
 from audit.bulk import AuditedManager
 from audit.registry import audited
 from ptsp.models import TimeStampedModel
@@ -217,6 +217,17 @@ class ServiceVersion(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.service.code} v{self.number}"
+
+    def requirement_name(self, code: str, language: str | None = None) -> str:
+        """The catalogue's name of requirement ``code`` in ``language`` (default:
+        the active one; Indonesian when no English exists); ``code`` itself when
+        the version has no such requirement."""
+        for item in self.requirements or []:
+            if item.get("code") == code:
+                return localized(
+                    item.get("name") or code, item.get("name_en") or "", language
+                ).text
+        return code
 
 
 @audited

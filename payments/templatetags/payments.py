@@ -24,6 +24,27 @@ def rupiah(value) -> str:
     return f"Rp {intcomma(int(value))}"
 
 
+@register.filter
+def decimal(value) -> str:
+    """``"0.00500"`` or ``Decimal("0.70")`` → ``0,005`` / ``0,7`` on Indonesian
+    pages (``0.005`` / ``0.7`` on English ones): the active language's decimal
+    separator, trailing zeros dropped; non-numbers are returned as they are."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils import formats
+
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    number = (
+        number.quantize(1) if number == number.to_integral() else number.normalize()
+    )
+    return formats.number_format(number, use_l10n=True)
+
+
 @register.inclusion_tag("payments/_fee_rule.html")
 def fee_rule_panel(service) -> dict:
     rule = fee_rule_for(service)

@@ -212,3 +212,21 @@ def test_entries_about_paths_link_to_their_timeline(client, auditor_user, citize
     assert link in response.content.decode()
     response = client.get(link)
     assert [e.object_id for e in response.context["page"].entries] == ["/auditor/"]
+
+
+def test_trail_names_applications_by_reference_and_the_full_check_reads_clearly(
+    client, auditor_user, two_applications
+):
+    first, _second = two_applications
+    client.force_login(auditor_user)
+    client.cookies["django_language"] = "id"
+    html = client.get(
+        reverse("auditor:workspace"), {"reference": first.reference}
+    ).content.decode()
+    assert f">{first.reference}</a>" in html
+    assert f">permits.application:{first.pk}</a>" not in html
+    html = client.get(reverse("auditor:integrity")).content.decode()
+    assert (
+        "Periksa seluruh rantai sejak catatan bersegel pertama (lebih lambat)" in html
+    )
+    assert "(lebih lambat):" not in html

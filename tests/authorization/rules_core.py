@@ -1,11 +1,12 @@
-"""Routes of the project root: home, health, language, API schema and docs,
-and the Django admin."""
+"""Routes of the project root: home, health, the favicon redirect, language,
+API schema and docs, and the Django admin."""
 
 from .rules import ADMIN, Rule, public
 
 RULES = {
     "home": public(),
     "healthz": public(),
+    "favicon": public(),
     "set_language": public(
         method="post", data=lambda w: {"language": "id"}, auditor_may_post=True
     ),

@@ -99,7 +99,7 @@ def test_practice_licence_with_a_revision_from_dinkes(
     page.get_by_label("Apa yang harus diperbaiki pemohon?").fill(
         "Nomor STR tidak terbaca."
     )
-    page.get_by_label("Isian atau dokumen yang perlu diperbaiki").fill("str_number")
+    page.get_by_role("checkbox", name="Nomor STR").check()
     page.get_by_role("button", name="Minta perbaikan").click()
     expect(page.get_by_test_id("status")).to_have_text("Menunggu pemohon")
     expect(page.locator("main")).to_contain_text("Perbaikan diminta")
@@ -111,7 +111,9 @@ def test_practice_licence_with_a_revision_from_dinkes(
     page.get_by_role("link", name=application.service_version.name).click()
     assert_page_ok(page)
     page.get_by_role("link", name="Perbaiki permohonan Anda").click()
-    expect(page.locator("main")).to_contain_text("str_number")
+    expect(page.locator("main")).to_contain_text(
+        "Isian atau dokumen yang perlu diperbaiki: Nomor STR."
+    )
     assert_page_ok(page)
     page.get_by_label("Nomor STR").fill("STR-456")
     page.get_by_role("button", name="Kirim perbaikan").click()

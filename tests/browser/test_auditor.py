@@ -88,7 +88,11 @@ def test_auditor_traces_an_application_and_the_citizen_sees_who_opened_it(
     page.get_by_role("button", name="Cari").click()
     entries = page.get_by_test_id("entries")
     expect(entries).to_contain_text("application.submitted")
-    expect(entries).to_contain_text(f"permits.application:{application.pk}")
+    # Entries about the application name it by its reference.
+    expect(
+        entries.get_by_role("link", name=application.reference).first
+    ).to_be_visible()
+    expect(entries).not_to_contain_text(f"permits.application:{application.pk}")
     assert_page_ok(page)
     capture(page, "auditor-trail", desktop=True)
 

@@ -81,6 +81,9 @@ def test_pbg_is_billed_paid_through_the_gateway_and_moves_on(
                 "full_name": "Budi Santoso",
                 "nik": "3671051203850001",
                 "phone": "081234567890",
+                "building_address": "Jl. Merdeka 1, Tangerang",
+                "floor_area_m2": 72,
+                "building_function": "residential",
             },
         )
         application, _code = application_submit(

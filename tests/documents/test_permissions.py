@@ -79,5 +79,5 @@ def test_superseded_shows_on_the_verification_page(
         .get(reverse("documents:verify", args=[issued.verification_token]))
         .content.decode()
     )
-    assert "(superseded)" in html
+    assert 'data-validity="superseded"' in html
     assert new.number in html

@@ -112,3 +112,36 @@ def test_fee_step_offers_the_bill_not_the_generic_complete(
     c.post(complete, {"version": at_fee_step.version})
     assert at_fee_step.steps.get(order=2).status == "active"
     assert not at_fee_step.bills.exists()
+
+
+def test_assessment_is_prefilled_from_the_pbg_form(login, at_fee_step, assessor):
+    at_fee_step.form_data = {
+        **at_fee_step.form_data,
+        "floor_area_m2": 72.5,
+        "building_function": "business",
+    }
+    at_fee_step.save(update_fields=["form_data"])
+    page = login(assessor).get(reverse("payments:bill_issue", args=[at_fee_step.uuid]))
+    form = page.context["form"]
+    assert form.initial["floor_area_m2"] == 72.5
+    assert form.initial["building_function"] == "business"
+
+
+def test_pbg_form_asks_for_the_building():
+    from permits.forms_schema import default_schema
+
+    for code in ("pbg-rts-10jam", "pbg-umum"):
+        schema = default_schema(code)
+        for key in ("building_address", "floor_area_m2", "building_function"):
+            assert key in schema["properties"]
+            assert key in schema["required"]
+
+
+def test_fee_computation_uses_the_page_languages_decimals(login, bill, citizen):
+    c = login(citizen)
+    c.cookies["django_language"] = "id"
+    html = c.get(reverse("payments:bill_detail", args=[bill.uuid])).content.decode()
+    assert "72 m² \u00d7 0,005 \u00d7 Rp 5.000.000 \u00d7 0,15 \u00d7 1" in html
+    c.cookies["django_language"] = "en"
+    html = c.get(reverse("payments:bill_detail", args=[bill.uuid])).content.decode()
+    assert "72 m² \u00d7 0.005 \u00d7 Rp 5,000,000 \u00d7 0.15 \u00d7 1" in html

@@ -21,7 +21,16 @@ VALID_FORM = {
 }
 
 
-def make_service(*, code, agency, issuer, steps, category=ServiceCategory.PERMIT):
+def make_service(
+    *,
+    code,
+    agency,
+    issuer,
+    steps,
+    category=ServiceCategory.PERMIT,
+    name="",
+    validity_text="",
+):
     """A published service whose current version has ``steps``: a list of
     ``(kind, agency, role, parallel_group, external_system)``."""
     service = Service.objects.create(
@@ -34,7 +43,8 @@ def make_service(*, code, agency, issuer, steps, category=ServiceCategory.PERMIT
     version = ServiceVersion.objects.create(
         service=service,
         number=1,
-        name=f"Layanan {code}",
+        name=name or f"Layanan {code}",
+        validity_text=validity_text,
         requirements=[{"code": "ktp", "name": "KTP-el", "name_en": "ID card"}],
         sla_value=5,
         sla_unit="working_days",
@@ -134,9 +144,26 @@ def dinkes_head(dinkes):
     return make_officer("kadis", agency=dinkes, role=OfficerRole.AGENCY_HEAD)
 
 
+#: The building answers a PBG form requires (``forms_schema.BUILDING_PROPERTIES``).
+BUILDING_FORM = {
+    "building_address": "Jl. Merdeka 1, Tangerang",
+    "floor_area_m2": 72.5,
+    "building_function": "residential",
+}
+
+
+def valid_form_for(service) -> dict:
+    """``VALID_FORM``, plus the building answers for a PBG service."""
+    from permits.forms_schema import SERVICE_FAMILIES
+
+    if SERVICE_FAMILIES.get(service.code) == "building":
+        return {**VALID_FORM, **BUILDING_FORM}
+    return dict(VALID_FORM)
+
+
 def submit(service, applicant, form=None, key="k1"):
     draft = application_create_draft(
-        applicant=applicant, service=service, form_data=form or dict(VALID_FORM)
+        applicant=applicant, service=service, form_data=form or valid_form_for(service)
     )
     application, code = application_submit(
         application=draft, applicant=applicant, idempotency_key=key

@@ -29,11 +29,11 @@ from agencies.models import (
 from audit.context import audit_actor
 from permits.services import application_create_draft, application_submit
 from tests.permits.conftest import (
-    VALID_FORM,
     login,
     make_officer,
     make_service,
     make_user,
+    valid_form_for,
 )
 
 from .calendars import CUTI_BERSAMA_2026, NATIONAL_HOLIDAYS_2026, RAMADAN_2026
@@ -214,7 +214,7 @@ def submit_at(service, applicant, at: dt.datetime, key: str = "k1"):
     """Create and submit an application with the clock frozen at ``at``."""
     with time_machine.travel(at, tick=False):
         draft = application_create_draft(
-            applicant=applicant, service=service, form_data=dict(VALID_FORM)
+            applicant=applicant, service=service, form_data=valid_form_for(service)
         )
         application, _code = application_submit(
             application=draft, applicant=applicant, idempotency_key=key
