@@ -8,12 +8,8 @@ import email.policy
 import itertools
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +23,8 @@ from aiosmtpd.smtp import Envelope
 from accounts.models import User
 from notifications import services
 from ptsp.celery import app as celery_app
+from tests.support.processes import CeleryWorker as Worker
+from tests.support.processes import RedisServer
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 
@@ -137,56 +135,8 @@ def make_citizen(make_user):
 
 
 # --- Fault tests: a broker and a worker of our own --------------------------------
-
-
-def wait_for(condition, *, timeout: float, step: float = 0.2, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-class RedisServer:
-    """A redis-server process owned by the test, on its own port, stoppable."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self._answers, timeout=10, what="redis-server")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+# The processes themselves live in tests/support/processes.py (shared with the
+# benchmarks); these fixtures point them at the test database.
 
 
 @pytest.fixture
@@ -220,64 +170,6 @@ def broker(redis_server, settings):
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
         services._publish_paused_until = 0.0
-
-
-class Worker:
-    """``celery -A ptsp worker`` as a process group on the test database."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env = env
-        self.log = log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        offset = self.log.stat().st_size if self.log.exists() else 0
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "ptsp",
-                    "worker",
-                    "--pool=prefork",
-                    "--concurrency=2",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel=INFO",
-                    f"--hostname=fault-{time.monotonic_ns()}@%h",
-                ],
-                cwd=BASE_DIR,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, for killpg
-            )
-        wait_for(
-            lambda: (
-                b"ready." in self.log.read_bytes()[offset:]
-                or self.process.poll() is not None
-            ),
-            timeout=60,
-            what="the worker to be ready",
-        )
-        assert self.process.poll() is None, self.log.read_text()[-3000:]
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker (main process and its pool children)."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from notifications.choices import DeliveryStatus
 from notifications.delivery import LEASE_EXPIRED
 from notifications.models import Notification, NotificationAttempt
 from notifications.services import notifications_redrive, notify
-from tests.notifications.conftest import wait_for
+from tests.support.processes import wait_for
 
 pytestmark = [
     pytest.mark.postgres,

@@ -12,8 +12,8 @@ from audit.services import audit_record
 from notifications.choices import Channel, DeliveryStatus
 from notifications.models import Notification
 from notifications.services import notifications_redrive, notify
-from tests.notifications.conftest import wait_for
 from tests.notifications.fake_gateway import SECRET, TOKEN
+from tests.support.processes import wait_for
 
 pytestmark = [
     pytest.mark.postgres,
