@@ -76,7 +76,7 @@ def test_revision_request_is_a_checklist_of_labels_and_names_reach_the_applicant
         },
         follow=True,
     )
-    assert "Selesai." in done.content.decode()
+    assert "Perbaikan diminta; pemohon telah diberi tahu." in done.content.decode()
     with_document.refresh_from_db()
     assert with_document.status == ApplicationStatus.WAITING_FOR_APPLICANT
     assert with_document.revision_fields == ["ktp", "str_number"]

@@ -24,7 +24,7 @@ from permits.choices import ApplicationStatus
 from permits.services import application_resubmit, application_step_complete
 from tests.accounts.conftest import make_staff  # noqa: F401  (fixture)
 from tests.documents.conftest import act
-from tests.permits.conftest import submit
+from tests.permits.conftest import BUILDING_FORM, submit
 from tests.support.browser import RequestLog, origin
 
 STAFF_PASSWORD = "petugas-rahasia-2026"  # make_staff's default
@@ -99,6 +99,8 @@ def pbg_billed(office_day, citizen):
                 "full_name": citizen.full_name,
                 "nik": "3671051203850001",
                 "phone": "081234567890",
+                **BUILDING_FORM,
+                "floor_area_m2": 72,
             },
         )
         if application.status == ApplicationStatus.WAITING_FOR_APPLICANT:

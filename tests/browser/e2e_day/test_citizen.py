@@ -118,7 +118,7 @@ def test_citizen_registers_applies_revises_downloads_verifies_and_rates(
     assert info.value.path().read_bytes().startswith(b"%PDF")
     page.context.clear_cookies()
     page.goto(f"{base}/verifikasi/{document.verification_token}/")
-    expect(page.get_by_test_id("validity")).to_contain_text("(valid)")
+    expect(page.get_by_test_id("validity")).to_have_attribute("data-validity", "valid")
     assert_page_ok(page)
 
     # Rates the service (the satisfaction survey, IKM).
