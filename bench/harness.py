@@ -91,6 +91,12 @@ class Outcome:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: The ``--only`` name of the scenario (set by the runner).
+    scenario: str = ""
+    #: The run that measured it (set by the runner): ``at`` (ISO UTC),
+    #: ``commit``, ``load`` (load averages before and after the scenario),
+    #: ``dataset``; a report merging runs prints it under the section.
+    run: dict = field(default_factory=dict)
 
 
 def fmt(value: float | None, unit: str = "") -> str:
@@ -110,12 +116,23 @@ def fmt(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip() if unit and unit != "x" else text
 
 
+def run_line(run: dict) -> str:
+    """The line under a section naming the run that measured it."""
+    load = run.get("load") or ["?", "?"]
+    return (
+        f"Measured {run.get('at', '?')[:16].replace('T', ' ')} UTC at commit "
+        f"`{run.get('commit', '?')}`, {run.get('dataset', '')}; load average "
+        f"(1/5/15 min) before {load[0]}, after {load[1]}."
+    )
+
+
 def outcome_markdown(outcome: Outcome, *, judged: bool) -> str:
     lines = [
         f"### {outcome.number}. {outcome.title}",
         "",
         f"{outcome.measures} Sizes: {outcome.sizes}. Took {outcome.seconds:.0f} s.",
         "",
+        *([run_line(outcome.run), ""] if outcome.run else []),
         "| metric | portal | baseline | ratio | goal | met |",
         "|---|---:|---:|---:|---|:-:|",
     ]
@@ -131,3 +148,15 @@ def outcome_markdown(outcome: Outcome, *, judged: bool) -> str:
         lines.append("")
         lines.extend(f"- {note}" for note in outcome.notes)
     return "\n".join(lines)
+
+
+#: Seconds a scenario waits for its Celery worker to consume tasks: start-up
+#: took 13 s at a load average of 35 here, and the full run starts workers
+#: after the heavier scenarios (``tests.support.processes.CeleryWorker``).
+WORKER_START_TIMEOUT = 300.0
+
+
+def worker_started_note(worker) -> str:
+    """The report's line on how long ``worker`` (a started ``CeleryWorker``)
+    took to become ready."""
+    return f"The Celery worker was ready {worker.started_in:.0f} s after its start."

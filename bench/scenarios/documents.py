@@ -20,7 +20,14 @@ from django.utils import timezone
 from accounts.models import User
 from agencies.models import Service
 from audit.context import audit_actor
-from bench.harness import Outcome, Row, interleave, median
+from bench.harness import (
+    WORKER_START_TIMEOUT,
+    Outcome,
+    Row,
+    interleave,
+    median,
+    worker_started_note,
+)
 from documents.choices import RenderStatus
 from documents.models import IssuedDocument
 from documents.rendering import document_html
@@ -137,7 +144,8 @@ def run(context) -> Outcome:
     )
     worker = _worker(context)
     ids = _issue(size, run_id)
-    worker.start()
+    worker.start(timeout=WORKER_START_TIMEOUT)
+    outcome.notes.append(worker_started_note(worker))
     try:
         wait_for(lambda: _ready(ids) == size, timeout=600, step=0.1, what="warm-up")
         documents = list(

@@ -24,7 +24,15 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.context import audit_actor
-from bench.harness import Outcome, Row, interleave, median, percentile
+from bench.harness import (
+    WORKER_START_TIMEOUT,
+    Outcome,
+    Row,
+    interleave,
+    median,
+    percentile,
+    worker_started_note,
+)
 from notifications.channels import message_id_domain
 from notifications.choices import DeliveryStatus
 from notifications.models import Notification
@@ -124,7 +132,8 @@ def run(context) -> Outcome:
     )
     with _Sink(context) as sink:
         worker = _worker(context, sink)
-        worker.start()
+        worker.start(timeout=WORKER_START_TIMEOUT)
+        outcome.notes.append(worker_started_note(worker))
         try:
 
             def portal() -> float:
