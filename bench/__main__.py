@@ -4,6 +4,11 @@ the report. ``--smoke`` runs every scenario at tiny sizes and judges nothing.
     python -m bench                       # make bench: 1,000,000 audit entries
     python -m bench --smoke               # make bench-smoke (CI)
     python -m bench --only audit-queries,pages --rounds 7
+    python -m bench --only notifications,documents --merge   # into BENCHMARKS.md
+
+``--merge`` replaces the named scenarios' sections in the last full run's
+results (``var/bench/results.json``) and rewrites ``BENCHMARKS.md``; every
+section states the run that measured it (time, commit, load average).
 """
 
 import argparse
@@ -29,6 +34,20 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="A/B rounds (≥ 5).")
     parser.add_argument("--only", default="", help="Comma-separated scenario names.")
     parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="With --only: put these scenarios' results into the last full run's "
+        "(var/bench/results.json) and rewrite BENCHMARKS.md; each section "
+        "states its own run.",
+    )
+    parser.add_argument(
+        "--queue-sizes",
+        default="1000000,5000000",
+        help="Officer-queue scenario: comma-separated numbers of applications, "
+        "measured in this order (the table grows, or shrinks back, between "
+        "them); the growth of p95 from the first to the last is judged.",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="Write the report again from the last run's results (after editing "
@@ -42,6 +61,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--only: var/bench/only.md).",
     )
     args = parser.parse_args(argv)
+    if args.merge and (not args.only or args.smoke):
+        parser.error("--merge: only with --only, and not with --smoke.")
+    try:
+        args.queue_sizes = [int(n) for n in str(args.queue_sizes).split(",") if n]
+    except ValueError:
+        parser.error("--queue-sizes: comma-separated whole numbers.")
     if args.smoke:
         args.audit, args.rounds = min(args.audit, 3_000), 1
     elif args.rounds < 5:
@@ -61,8 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.smoke
         else "results.json"
     )
+    full = database.VAR / "results.json"
     if args.report_only:
         return _report_again(args, saved)
+    if args.merge and not full.exists():
+        print(f"Nothing to merge into ({full}): run the full benchmarks first.")
+        return 2
 
     url = database.bench_url(smoke=args.smoke)
     os.environ["DATABASE_URL"] = url
@@ -94,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir=workdir,
         database_url=url,
         redis_url=os.environ["REDIS_URL"],
+        queue_sizes=args.queue_sizes,
     )
     chosen = {n.strip() for n in args.only.split(",") if n.strip()}
     available = scenarios()
@@ -106,48 +136,94 @@ def main(argv: list[str] | None = None) -> int:
         if chosen and name not in chosen:
             continue
         print(f"\n== {name}", flush=True)
+        at, load = dt.datetime.now(dt.UTC), machine.load_average()
         try:
             outcome = run(context)
         except Exception:
             traceback.print_exc()
             failures.append(name)
             continue
+        outcome.scenario = name
+        outcome.run = {
+            "at": at.isoformat(),
+            "commit": commit,
+            "load": [load, machine.load_average()],
+            "dataset": _dataset_text(described),
+        }
         outcomes.append(outcome)
         print(outcome_markdown(outcome, judged=not args.smoke), flush=True)
     load_after = machine.load_average()
     info = machine.describe(workdir, fsync=not args.smoke)
-    report = _report(
-        args,
-        argv,
-        info,
-        described,
-        outcomes,
-        load_before,
-        load_after,
-        time.perf_counter() - began,
-        commit=commit,
-    )
+    data = {
+        "argv": argv,
+        "info": info,
+        "described": described,
+        "outcomes": [dataclasses.asdict(o) for o in outcomes],
+        "failed": failures,
+        "load": [load_before, load_after],
+        "seconds": time.perf_counter() - began,
+        "commit": commit,
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    saved.write_text(json.dumps(data))
     output = args.output or _default_output(args)
-    output.write_text(report)
-    saved.write_text(
-        json.dumps(
-            {
-                "argv": argv,
-                "info": info,
-                "described": described,
-                "outcomes": [dataclasses.asdict(o) for o in outcomes],
-                "load": [load_before, load_after],
-                "seconds": time.perf_counter() - began,
-                "commit": commit,
-                "at": dt.datetime.now(dt.UTC).isoformat(),
-            }
-        )
-    )
+    if args.merge:
+        data = _merged(json.loads(full.read_text()), data, list(available))
+        full.write_text(json.dumps(data))
+        output = args.output or ROOT / "BENCHMARKS.md"
+    output.write_text(_report_from(data))
     print(f"\nWrote {output}")
     if failures:
         print(f"FAILED scenarios: {', '.join(failures)}")
         return 1
     return 0
+
+
+def _dataset_text(described: dict) -> str:
+    return f"{described.get('audit', 0):,} audit entries (seed {described.get('seed')})"
+
+
+def _merged(base: dict, new: dict, order: list[str]) -> dict:
+    """``base`` (a full run's results) with the sections of ``new`` (an
+    ``--only`` run) in place of the same scenarios' (sections are matched by
+    scenario name, or by number and title for results saved before names
+    were); the report keeps the scenarios' order. A scenario that failed in
+    ``new`` keeps its old section."""
+
+    def key(item: dict) -> str:
+        return item.get("scenario") or f"{item['number']}. {item['title']}"
+
+    fresh = {key(item): item for item in new["outcomes"]}
+    titles = {f"{i['number']}. {i['title']}": key(i) for i in new["outcomes"]}
+    kept = [
+        item
+        for item in base["outcomes"]
+        if key(item) not in fresh and titles.get(key(item)) not in fresh
+    ]
+    rank = {name: n for n, name in enumerate(order)}
+    outcomes = sorted(
+        kept + list(fresh.values()), key=lambda item: rank.get(key(item), len(rank))
+    )
+    shown = {key(item) for item in kept} | set(fresh)
+    failed = [
+        name for name in [*base.get("failed", []), *new["failed"]] if name not in shown
+    ]
+    merges = [
+        *base.get("merges", []),
+        {
+            "at": new["at"],
+            "commit": new["commit"],
+            "argv": new["argv"],
+            "scenarios": list(fresh),
+            "failed": new["failed"],
+        },
+    ]
+    return {
+        **base,
+        "outcomes": outcomes,
+        "failed": sorted(set(failed), key=failed.index),
+        "merges": merges,
+    }
 
 
 def _default_output(args) -> Path:
@@ -161,19 +237,26 @@ def _default_output(args) -> Path:
 
 
 def _report_again(args, saved: Path) -> int:
-    from bench.harness import Outcome, Row
-
     if not saved.exists():
         print(f"No results to report from ({saved}): run the benchmarks first.")
         return 2
-    data = json.loads(saved.read_text())
+    output = _default_output(args)
+    output.write_text(_report_from(json.loads(saved.read_text())))
+    print(f"Wrote {output} from {saved}")
+    return 0
+
+
+def _report_from(data: dict) -> str:
+    """The Markdown report of saved results (``main``'s ``data``)."""
+    from bench.harness import Outcome, Row
+
     outcomes = []
     for item in data["outcomes"]:
+        item = dict(item)
         rows = [Row(**row) for row in item.pop("rows")]
         outcomes.append(Outcome(**item, rows=rows))
-    run_args = _arguments(data["argv"])
-    report = _report(
-        run_args,
+    return _report(
+        _arguments(data["argv"]),
         data["argv"],
         data["info"],
         data["described"],
@@ -182,11 +265,9 @@ def _report_again(args, saved: Path) -> int:
         data["seconds"],
         commit=data["commit"],
         at=dt.datetime.fromisoformat(data["at"]),
+        failed=data.get("failed", []),
+        merges=data.get("merges", []),
     )
-    output = _default_output(args)
-    output.write_text(report)
-    print(f"Wrote {output} from {saved}")
-    return 0
 
 
 def _commit() -> str:
@@ -214,6 +295,8 @@ def _report(
     *,
     commit=None,
     at=None,
+    failed=(),
+    merges=(),
 ):
     from bench.harness import outcome_markdown
 
@@ -234,6 +317,32 @@ def _report(
         f"`{commit or _commit()}`, "
         f"{seconds / 60:.0f} min in all"
         + (" (smoke sizes: nothing judged)." if args.smoke else "."),
+        *(
+            [
+                "",
+                "Sections measured again later and merged in (`--only … --merge`): "
+                + "; ".join(
+                    f"{', '.join(m['scenarios']) or 'none'} at "
+                    f"{m['at'][:16].replace('T', ' ')} UTC, commit `{m['commit']}`"
+                    + "".join(
+                        f", {name} failed (its earlier section kept)"
+                        for name in m.get("failed", [])
+                    )
+                    for m in merges
+                )
+                + ". Each section names the run that measured it.",
+            ]
+            if merges
+            else []
+        ),
+        *(
+            [
+                "",
+                f"Failed (no section; see the run's console log): {', '.join(failed)}.",
+            ]
+            if failed
+            else []
+        ),
         "",
         "## Commands",
         "",
@@ -257,7 +366,8 @@ def _report(
         f"{pg['wal_sync_method']}, max_connections {pg['max_connections']}, "
         f"random_page_cost {pg['random_page_cost']}, jit {pg['jit']} |",
         f"| load average (1/5/15 min) | before {load_before}; after {load_after} "
-        "(a shared machine: other jobs ran beside this one) |",
+        "(a shared machine: other jobs ran beside this one; each section "
+        "gives its own) |",
         f"| dataset | {described.get('audit', 0):,} audit entries, seed "
         f"{described.get('seed')} |",
         "",

@@ -1,11 +1,14 @@
 """The benchmark runner's own logic (the scenarios run in `make bench-smoke`)."""
 
+import dataclasses
 import math
 
 import pytest
 
+from bench import __main__ as bench_main
 from bench import database
 from bench.harness import Outcome, Row, fmt, interleave, outcome_markdown, percentile
+from bench.machine import PG_SETTINGS
 
 
 def test_percentile_interpolates_between_ranks():
@@ -71,3 +74,88 @@ def test_the_benchmarks_refuse_sqlite(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "sqlite:///var/ptsp.sqlite3")
     with pytest.raises(SystemExit, match="need PostgreSQL"):
         database.bench_url(smoke=False)
+
+
+def _saved(scenarios: dict[str, float], *, at: str, commit: str, failed=()) -> dict:
+    """Results as ``python -m bench`` saves them: one row per scenario."""
+    outcomes = []
+    for name, value in scenarios.items():
+        outcome = Outcome(
+            name[0],
+            name.title(),
+            "What it measures.",
+            "small",
+            rows=[Row("p95", value, "ms")],
+            scenario=name,
+            run={
+                "at": at,
+                "commit": commit,
+                "load": ["1.00 / 1.00 / 1.00", "2.00 / 2.00 / 2.00"],
+                "dataset": "3,000 audit entries (seed 2026)",
+            },
+        )
+        outcomes.append(dataclasses.asdict(outcome))
+    return {
+        "argv": ["--only", ",".join(scenarios)],
+        "info": {
+            "cpu": "a CPU",
+            "cores": 2,
+            "memory_gib": 24.0,
+            "os": "Linux",
+            "python": "3.13",
+            "postgres": dict.fromkeys(["version", *PG_SETTINGS], "x"),
+            "fsync": [],
+        },
+        "described": {"audit": 3000, "seed": 2026},
+        "outcomes": outcomes,
+        "failed": list(failed),
+        "load": ["1.00 / 1.00 / 1.00", "2.00 / 2.00 / 2.00"],
+        "seconds": 60.0,
+        "commit": commit,
+        "at": at,
+    }
+
+
+def test_merge_replaces_only_the_scenarios_run_again_and_says_when():
+    full = _saved(
+        {"submission": 1.0, "officer-queue": 2.0, "pages": 3.0},
+        at="2026-11-29T14:15:00+00:00",
+        commit="aaaaaaa",
+        failed=["notifications"],
+    )
+    again = _saved(
+        {"officer-queue": 9.0, "notifications": 4.0},
+        at="2026-11-29T16:00:00+00:00",
+        commit="bbbbbbb",
+    )
+    order = ["submission", "officer-queue", "pages", "notifications"]
+    merged = bench_main._merged(full, again, order)
+    assert [(o["scenario"], o["rows"][0]["portal"]) for o in merged["outcomes"]] == [
+        ("submission", 1.0),
+        ("officer-queue", 9.0),
+        ("pages", 3.0),
+        ("notifications", 4.0),
+    ]
+    assert merged["failed"] == []  # measured now
+    assert merged["commit"] == "aaaaaaa"  # the full run's header stays
+    assert merged["merges"][0]["scenarios"] == ["officer-queue", "notifications"]
+    # Each section names its own run; the header lists the merge.
+    report = bench_main._report_from(merged)
+    sections = {s.split(".", 1)[1].split("\n")[0]: s for s in report.split("### ")[1:]}
+    assert "at commit `aaaaaaa`" in sections[" Pages"]
+    assert "at commit `bbbbbbb`" in sections[" Officer-Queue"]
+    assert "Sections measured again later" in report
+    assert "officer-queue, notifications at 2026-11-29 16:00 UTC" in report
+
+
+def test_merge_keeps_the_old_section_of_a_scenario_that_failed_again():
+    full = _saved({"submission": 1.0}, at="2026-11-29T14:15:00+00:00", commit="aaaaaaa")
+    again = _saved(
+        {}, at="2026-11-29T16:00:00+00:00", commit="bbbbbbb", failed=["submission"]
+    )
+    merged = bench_main._merged(full, again, ["submission"])
+    assert [o["rows"][0]["portal"] for o in merged["outcomes"]] == [1.0]
+    assert merged["failed"] == []  # it has a section, the earlier run's
+    assert "submission failed (its earlier section kept)" in bench_main._report_from(
+        merged
+    )

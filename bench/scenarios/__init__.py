@@ -5,7 +5,7 @@ Issue 17 numbers them 1-8; all eight are here. A new scenario is a
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.harness import Outcome
@@ -24,6 +24,8 @@ class Context:
     workdir: Path
     database_url: str
     redis_url: str
+    #: Officer-queue scenario: numbers of applications, measured in order.
+    queue_sizes: list[int] = field(default_factory=lambda: [1_000_000, 5_000_000])
 
     def log(self, text: str) -> None:
         print(text, flush=True)
