@@ -118,13 +118,12 @@ class CeleryWorker:
     def start(self, *, timeout: float = 180) -> None:
         """Start the worker and return once it consumes tasks: its log says
         "<hostname> ready." or it answers a ``ping`` on its broker (the
-        ``CELERY_BROKER_URL`` or ``REDIS_URL`` of ``env``). The start-up
-        (Django, every app's tasks, the pool's fork) took 13 s at a load
-        average of 35 on the 2-core machine, hence the generous ``timeout`` in
-        seconds. Raises
-        ``RuntimeError`` with the log's end if the worker exits or is not ready
-        in time; the worker is stopped first, so no stray worker takes the next
-        run's tasks."""
+        ``CELERY_BROKER_URL`` or ``REDIS_URL`` of ``env``). ``timeout`` is in
+        seconds and generous: the start-up (Django, every app's tasks, the
+        pool's fork) took 13 s at a load average of 35 on the 2-core machine.
+        Raises ``RuntimeError`` with the log's end if the worker exits or is
+        not ready in time; the worker is stopped first, so that no stray
+        worker takes the next run's tasks."""
         offset = self.log.stat().st_size if self.log.exists() else 0
         self.hostname = f"w{time.monotonic_ns()}@{socket.gethostname()}"
         started = time.monotonic()
