@@ -161,6 +161,14 @@ else:
         }
     }
 
+# Public pages for anonymous visitors come whole from this cache (ptsp.pagecache,
+# docs/catalogue.md): seconds an entry lives (0: off; edits show at once anyway,
+# a deploy's new templates within this time), and the max-age browsers and
+# proxies are told (0: they ask again every time).
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = VAR_DIR / "celery" / "queue"
