@@ -123,6 +123,10 @@ def catalogue_cards(*, stamp: str | None) -> dict[int, str]:
     return cards
 
 
+#: Filters with fixed choices, shown after the agency.
+SELECTS = ("category", "applicant_type")
+
+
 @public_page(params=CATALOGUE_PARAMS)
 def service_list(request: HttpRequest) -> HttpResponse:
     stamp = stamp_current("catalogue")
@@ -139,6 +143,20 @@ def service_list(request: HttpRequest) -> HttpResponse:
         cards = _cards_render()  # published after the cards were cached
     # Our own cards, rendered with autoescaping.
     html = mark_safe("".join(cards[pk] for pk in found))  # noqa: S308
+    # One query for the agency list and the agency filter's options (the
+    # field's own choices would count, then list, the agencies again).
+    agencies = list(Agency.objects.filter(is_active=True).order_by("code"))
+    form = filterset.form
+    selects = [
+        (
+            form["agency"],
+            [
+                ("", form.fields["agency"].empty_label),
+                *((agency.code, str(agency)) for agency in agencies),
+            ],
+        ),
+        *((form[name], form.fields[name].choices) for name in SELECTS),
+    ]
     response = render(
         request,
         "agencies/service_list.html",
@@ -147,7 +165,8 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "cards": html,
             "found": len(found),
             "total": len(cards),
-            "agencies": Agency.objects.filter(is_active=True).order_by("code"),
+            "agencies": agencies,
+            "selects": selects,
         },
     )
     if invalid:
