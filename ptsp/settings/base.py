@@ -147,7 +147,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing one redis-py client (ptsp/cache.py).
+            "BACKEND": "ptsp.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ptsp",
         }

@@ -260,3 +260,13 @@ def test_pages_answer_with_the_cache_down(client, settings):
         assert client.get(url).status_code == 200
     # A catalogue edit still saves (the bump is logged as failed).
     Agency.objects.get(code="DINKES").save()
+
+
+@pytest.mark.redis
+def test_the_redis_cache_reuses_one_client():
+    """``ptsp.cache.RedisCache`` builds the redis-py client once per pool (a
+    new one per call cost a third of a cache hit), and still works."""
+    cache = caches["default"]
+    assert cache._cache.get_client() is cache._cache.get_client()
+    cache.set("pages:test", "x", 5)
+    assert cache.get_many(["pages:test", "pages:none"]) == {"pages:test": "x"}
