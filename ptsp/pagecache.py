@@ -51,7 +51,8 @@ logger = logging.getLogger(__name__)
 STAMP_KEY = "pages:stamp:%s"
 PAGE_KEY = "pages:page:%s"
 #: Every stamp a page may depend on; ``stamp_bump_all()`` replaces them all.
-STAMPS = ("catalogue", "transparency")
+#: Every page depends on ``site`` (bumped with the others by ``migrate``).
+STAMPS = ("site", "catalogue", "transparency")
 #: Private directive values: a response carrying one is never stored.
 _NOT_SHARED = re.compile(r"\b(private|no-store|no-cache)\b")
 
@@ -178,9 +179,9 @@ def public_page(
     visitor in one language. ``params`` maps each query parameter the page
     may be cached for to a regular expression its value must match in full
     (anything else is rendered and not stored); ``stamps`` are the names
-    (``STAMPS``) whose bump makes the page stale."""
+    (``STAMPS``) whose bump makes the page stale, besides ``site``."""
     patterns = {name: re.compile(rx) for name, rx in (params or {}).items()}
-    names = tuple(stamps)
+    names = ("site", *stamps)
     unknown = set(names) - set(STAMPS)
     if unknown:
         raise ValueError(f"Unknown page stamps: {sorted(unknown)}")
