@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AgenciesConfig(AppConfig):
     name = "agencies"
     verbose_name = _("Agencies and catalogue")
+
+    def ready(self) -> None:
+        from .pagecache import connect_catalogue_stamp
+
+        connect_catalogue_stamp()

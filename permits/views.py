@@ -24,6 +24,7 @@ from accounts.permissions import user_can
 from agencies.models import Service
 from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
+from ptsp.pagecache import public_page
 
 from . import services
 from .choices import ApplicationStatus
@@ -385,6 +386,9 @@ def work_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Only the empty form is cached (no parameter declared): a lookup
+# (``?reference=&code=``) shows an application's status and is rendered each time.
+@public_page(stamps=())
 def track(request: HttpRequest) -> HttpResponse:
     """Status and dates of an application by reference and tracking code; no
     personal data."""

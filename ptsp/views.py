@@ -9,9 +9,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .pagecache import public_page
+
 logger = logging.getLogger(__name__)
 
 
+@public_page(stamps=())
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 

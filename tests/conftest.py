@@ -93,3 +93,12 @@ def gateway(settings):
         settings.NOTIFICATIONS_GATEWAY_TIMEOUT = 0.5
         settings.NOTIFICATIONS_QUIET_HOURS = ""  # tests of quiet hours turn them on
         yield fake
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Pages cached by an earlier test (another database state) are stale
+    for this one: new stamps (ptsp.pagecache) before each test."""
+    from ptsp.pagecache import stamp_bump_all
+
+    stamp_bump_all()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import user_can
 from agencies.models import Agency
 from ptsp.exceptions import ApplicationError
+from ptsp.pagecache import public_page
 
 from . import services
 from .charts import sla_chart, trend_chart
@@ -84,11 +85,20 @@ def _dashboard(request, agency: Agency | None) -> HttpResponse:
     return render(request, "transparency/dashboard.html", context)
 
 
+#: The semester picker's values (``2026-1``); figures change with a refresh.
+DASHBOARD_CACHE = {
+    "params": {"semester": r"20[0-9]{2}-[12]"},
+    "stamps": ("catalogue", "transparency"),
+}
+
+
+@public_page(**DASHBOARD_CACHE)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """City-wide figures, one line per agency. Public."""
     return _dashboard(request, None)
 
 
+@public_page(**DASHBOARD_CACHE)
 def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     """One agency's figures, one line per service; the agency's supervisors
     and heads also see the workload per officer. Public."""

@@ -26,6 +26,7 @@ from agencies.models import (
     Village,
     WeeklyInterval,
 )
+from ptsp.pagecache import stamp_bump_on_commit
 
 from .catalogue import _service_update, _service_version_create
 from .holidays import _holidays_import
@@ -107,6 +108,9 @@ def catalogue_apply(
     """
     say = progress or (lambda _message: None)
     report = LoadReport()
+    # Bulk writes below send no signal (agencies.pagecache): the cached public
+    # pages are made stale after the commit here.
+    stamp_bump_on_commit("catalogue")
 
     agencies: dict[str, Agency] = {}
     for item in plan.agencies:

@@ -147,7 +147,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing one redis-py client (ptsp/cache.py).
+            "BACKEND": "ptsp.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ptsp",
         }
@@ -160,6 +161,14 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Public pages for anonymous visitors come whole from this cache (ptsp.pagecache,
+# docs/catalogue.md): seconds an entry lives (0: off; edits show at once anyway,
+# a deploy's new templates within this time), and the max-age browsers and
+# proxies are told (0: they ask again every time).
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
