@@ -132,10 +132,13 @@ class OfficeAdmin(AuditedAdmin):
     autocomplete_fields = ["village"]
 
 
-class WeeklyIntervalInline(admin.TabularInline):
-    """The weekly hours: one row per opening interval (WIB), validated by
+class WeeklyIntervalInline(admin.StackedInline):
+    """The weekly hours: one block per opening interval (WIB), validated by
     ``WeeklyIntervalFormSet``; saving recomputes the open deadlines counted on
-    the calendar (``sla.signals``) and audits each row with the reason."""
+    the calendar (``sla.signals``) and audits each row with the reason.
+    Stacked, not tabular: every field gets its own visible label (the tabular
+    inline labels its time fields only by a column heading, which screen
+    readers do not announce for the input)."""
 
     model = WeeklyInterval
     formset = WeeklyIntervalFormSet
