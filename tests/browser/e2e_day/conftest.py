@@ -191,13 +191,31 @@ def _switch_language(page, code: str) -> None:
     page.wait_for_load_state("load")
 
 
+def catalogue_indonesian_names() -> set[str]:
+    """Indonesian names of catalogue rows that have an English name (services,
+    steps, agencies, offices): on an English page they must show in English,
+    or marked ``lang="id"`` where they fall back."""
+    from agencies.models import ServiceStep, ServiceVersion
+    from permits.models import ApplicationStep
+
+    names = set()
+    for model in (ServiceVersion, ServiceStep, ApplicationStep, Agency, Office):
+        rows = model.objects.exclude(name_en="").values_list("name", "name_en")
+        names |= {name for name, en in rows if name != en and len(name) >= 8}
+    # Brand names ("BPJS Kesehatan") are their short names in every language.
+    return names - set(Agency.objects.values_list("short_name", flat=True))
+
+
 def english_problems(page, allowed: tuple[str, ...] = ()) -> list[str]:
-    """Indonesian UI text left on an English page (``allowed``: data typed by
-    people, e.g. names and notes, which stays as typed)."""
+    """Indonesian UI text left on an English page: a translated message shown
+    in Indonesian, an Indonesian catalogue name that has an English one, or a
+    common Indonesian word (``allowed``: data typed by people, e.g. names and
+    notes, which stays as typed)."""
     text = page.evaluate(PAGE_TEXT_JS)
     for data in allowed:
         text = text.replace(data, " ")
     found = sorted(p for p in indonesian_ui_phrases() if p in text)
+    found += sorted(n for n in catalogue_indonesian_names() if n in text)
     found += sorted({m.group(0) for m in INDONESIAN_WORDS.finditer(text)})
     return found
 
@@ -222,14 +240,20 @@ def assert_page_ok(assert_page_ok):
     """The browser gate (axe-core, 360 px) in both languages: after the
     Indonesian page passes, the user switches to English; the same page must
     pass again, with ``lang="en"`` and no Indonesian UI text (see
-    ``english_problems``), then they switch back. ``english=False`` only for a
-    page that cannot be loaded again (the answer to a POST in its own tab)."""
+    ``english_problems``), then they switch back. A page the journey already
+    shows in English is checked as it is. ``english=False`` only for a page
+    that cannot be loaded again (the answer to a POST)."""
 
     def check(page, *, english: bool = True) -> None:
         assert_page_ok(page)
+        url = page.url
+        if page.locator("html").get_attribute("lang") == "en":
+            # The journey switched already: check this page, leave it so.
+            problems = english_problems(page, TYPED_DATA)
+            assert not problems, f"{url}: Indonesian on the English page: {problems}"
+            return
         if not english:
             return
-        url = page.url
         _switch_language(page, "en")
         try:
             assert page.locator("html").get_attribute("lang") == "en", page.url
