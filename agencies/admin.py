@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .choices import VersionOrigin
-from .forms import AuditedModelForm, ServiceAdminForm
+from .forms import AuditedModelForm, ServiceAdminForm, WeeklyIntervalFormSet
 from .models import (
     Agency,
     Calendar,
@@ -132,17 +132,29 @@ class OfficeAdmin(AuditedAdmin):
     autocomplete_fields = ["village"]
 
 
-class WeeklyIntervalInline(admin.TabularInline):
+class WeeklyIntervalInline(admin.StackedInline):
+    """The weekly hours: one block per opening interval (WIB), validated by
+    ``WeeklyIntervalFormSet``; saving recomputes the open deadlines counted on
+    the calendar (``sla.signals``) and audits each row with the reason.
+    Stacked, not tabular: every field gets its own visible label (the tabular
+    inline labels its time fields only by a column heading, which screen
+    readers do not announce for the input)."""
+
     model = WeeklyInterval
+    formset = WeeklyIntervalFormSet
     extra = 0
 
 
 @admin.register(Calendar)
 class CalendarAdmin(NoDeleteMixin, AuditedAdmin):
+    """A calendar's weekly hours, with "Preview the deadlines it moves" (the
+    SLA admin's preview, fed the unsaved rows)."""
+
     list_display = ["code", "name", "kind", "timezone", "is_assumed"]
     list_filter = ["kind", "is_assumed"]
     search_fields = ["code", "name", "name_en"]
     inlines = [WeeklyIntervalInline]
+    change_form_template = "admin/agencies/calendar/change_form.html"
 
 
 class OverrideIntervalInline(admin.TabularInline):

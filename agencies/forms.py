@@ -1,5 +1,6 @@
 """Forms: the public catalogue filter and the admin's service editor."""
 
+from itertools import pairwise
 from typing import Any
 
 from django import forms
@@ -217,3 +218,53 @@ def _steps_from_form(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+class WeeklyIntervalFormSet(forms.BaseInlineFormSet):
+    """The calendar's weekly hours in the admin: one row per opening interval.
+
+    Each row must close after it opens (also a database constraint); intervals
+    of one weekday may not overlap or touch (two rows 08:00-12:00 and
+    12:00-15:00 are one interval: type it once). ``weekly()`` gives the hours
+    as the SLA calculator takes them, for the preview before saving."""
+
+    def clean(self) -> None:
+        super().clean()
+        by_day: dict[int, list[tuple]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue  # a row's own errors (e.g. the database check) suffice
+            opens, closes = data.get("opens_at"), data.get("closes_at")
+            if opens is None or closes is None or data.get("weekday") is None:
+                continue
+            if closes <= opens:
+                form.add_error(
+                    "closes_at", _("The closing time must be after the opening time.")
+                )
+                continue
+            by_day.setdefault(int(data["weekday"]), []).append((opens, closes, form))
+        for intervals in by_day.values():
+            intervals.sort(key=lambda row: row[0])
+            for (_o, previous_closes, _f), (opens, _c, form) in pairwise(intervals):
+                if opens <= previous_closes:
+                    form.add_error(
+                        "opens_at",
+                        _(
+                            "This interval overlaps another one on the same day. "
+                            "Merge them into one row."
+                        ),
+                    )
+
+    def weekly(self) -> dict[int, list[tuple]]:
+        """``{weekday 0=Mon: [(opens, closes), ...]}`` of the valid, kept rows
+        (call after ``is_valid()``); a weekday without a row is closed."""
+        weekly: dict[int, list[tuple]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("opens_at") is None:
+                continue
+            weekly.setdefault(int(data["weekday"]), []).append(
+                (data["opens_at"], data["closes_at"])
+            )
+        return {day: sorted(rows) for day, rows in weekly.items()}

@@ -5,12 +5,13 @@ falls back to the recipient's next channel."""
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.template import TemplateSyntaxError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .channels import SENDERS, PermanentFailure, TemporaryFailure
 from .choices import DeliveryStatus
@@ -110,35 +111,87 @@ def _quiet_hours_hold(row: Notification, now):
     return quiet_hours_end(now)
 
 
+_UNSET = object()
+
+
 def notification_render(
-    notification: Notification, *, redact: bool = False
+    notification: Notification,
+    *,
+    redact: bool = False,
+    language: str | None = None,
+    template: NotificationTemplate | object | None = _UNSET,
 ) -> tuple[str, str]:
-    """``(subject, body)`` in the notification's language: the admin's template for
-    the event, channel and language, else the event's default. The subject is one
-    line. ``redact`` replaces the event's sensitive variables by ``[redacted]``.
+    """``(subject, body)`` of ``notification`` (its event, channel and stored
+    variables) in ``language`` (default: the notification's own, the language
+    of the message sent out): the admin's template for the event, channel and
+    language, else the event's default. The subject is one line. ``redact``
+    replaces the event's sensitive variables by ``[redacted]``. ``template``
+    passes the admin's template already read (``None``: there is none), so a
+    page of notifications reads them in one query.
 
     Raises ``UnknownEvent`` and ``TemplateSyntaxError``.
     """
+    language = language or notification.language
     event = get_event(notification.event)
-    template = NotificationTemplate.objects.filter(
-        event=notification.event,
-        channel=notification.channel,
-        language=notification.language,
-    ).first()
+    if template is _UNSET:
+        template = NotificationTemplate.objects.filter(
+            event=notification.event,
+            channel=notification.channel,
+            language=language,
+        ).first()
     if template is not None:
         subject_source, body_source = template.subject, template.body
     else:
-        subject_source, body_source = event.default_text(
-            notification.channel, notification.language
-        )
+        subject_source, body_source = event.default_text(notification.channel, language)
     context = context_decode(notification.context)
     if redact:
         context |= {name: REDACTED for name in event.sensitive if name in context}
-    subject = render_text(
-        subject_source, context=context, language=notification.language
-    )
-    body = render_text(body_source, context=context, language=notification.language)
+    subject = render_text(subject_source, context=context, language=language)
+    body = render_text(body_source, context=context, language=language)
     return " ".join(subject.split())[:255], body.strip()
+
+
+def display_language() -> str:
+    """The active language as one of ``settings.LANGUAGES`` (``en-us`` gives
+    ``en``), else the default ``LANGUAGE_CODE``."""
+    available = dict(settings.LANGUAGES)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    for candidate in (language, language.split("-")[0]):
+        if candidate in available:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+def notifications_for_display(
+    notifications: Sequence[Notification], *, language: str | None = None
+) -> list[Notification]:
+    """Give each notification ``shown_subject`` and ``shown_body``: its text in
+    ``language`` (default: the active one, i.e. the viewer's; not the one it
+    was sent in),
+    rendered from its event and stored variables with the admin's in-app
+    template when there is one (read in one query for the whole page). A row
+    whose event is no longer known or whose template cannot render keeps the
+    text stored when it was delivered. Returns the same rows, in order."""
+    language = language or display_language()
+    rows = list(notifications)
+    templates = {
+        (t.event, t.channel): t
+        for t in NotificationTemplate.objects.filter(
+            event__in={row.event for row in rows},
+            channel__in={row.channel for row in rows},
+            language=language,
+        )
+    }
+    for row in rows:
+        try:
+            row.shown_subject, row.shown_body = notification_render(
+                row,
+                language=language,
+                template=templates.get((row.event, row.channel)),
+            )
+        except (UnknownEvent, TemplateSyntaxError, KeyError):
+            row.shown_subject, row.shown_body = row.subject, row.body
+    return rows
 
 
 def notification_deliver(*, notification_id: int, worker: str = "") -> str | None:

@@ -21,6 +21,7 @@ from .contacts import (
     phone_verification_confirm,
     phone_verification_start,
 )
+from .delivery import notifications_for_display
 from .forms import ChannelOrderForm, CodeForm, PhoneForm
 from .gateways import InvalidCallback, channel_available, get_gateway
 from .phones import phone_mask
@@ -32,8 +33,11 @@ from .services import inbox_mark_read
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The user's notifications, newest first, 20 a page; unread ones marked."""
+    """The user's notifications, newest first, 20 a page; unread ones marked.
+    Each is shown in the language of the page (rendered now from its event and
+    variables), whatever language its e-mail or SMS went out in."""
     page = Paginator(inbox_for(user=request.user), 20).get_page(request.GET.get("page"))
+    page.object_list = notifications_for_display(page.object_list)
     return render(request, "notifications/notification_list.html", {"page": page})
 
 

@@ -7,17 +7,18 @@ import datetime as dt
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Holiday
+from agencies.choices import Weekday
+from agencies.models import Calendar, Holiday, WeeklyInterval
 from audit.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 from .forms import ClosurePreviewForm, DueForForm
 from .models import SlaExtension, SlaPolicy, SlaSegment, SlaTimer, SlaWarning
-from .services import sla_due_for, sla_preview_closure
+from .services import sla_due_for, sla_preview_closure, sla_preview_hours
 
 
 @admin.register(SlaPolicy)
@@ -93,6 +94,8 @@ class SlaTimerAdmin(ReadOnlyAdmin):
         "Preview the deadlines it moves" button)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and request.POST.get("_sla_calendar"):
+            return self._hours_preview(request)
         close: dict[dt.date, bool] = {}
         reopen: set[dt.date] = set()
         form = ClosurePreviewForm(request.GET or None)
@@ -118,6 +121,52 @@ class SlaTimerAdmin(ReadOnlyAdmin):
                 "moved": moved,
                 "closing": sorted(close),
                 "reopening": sorted(reopen),
+                "opts": self.model._meta,
+            },
+        )
+
+    def _hours_preview(self, request: HttpRequest) -> HttpResponse:
+        """The open deadlines the unsaved weekly hours of the posted calendar
+        form would move; the rows' errors instead when they are not valid."""
+        calendar = Calendar.objects.filter(
+            pk=request.POST.get("_sla_calendar") or None
+        ).first()
+        if calendar is None:
+            raise Http404
+        calendar_admin = self.admin_site._registry[Calendar]
+        if not calendar_admin.has_view_permission(request, calendar):
+            raise PermissionDenied
+        inline = next(
+            i
+            for i in calendar_admin.get_inline_instances(request, calendar)
+            if i.model is WeeklyInterval
+        )
+        formset_class = inline.get_formset(request, calendar)
+        formset = formset_class(
+            request.POST,
+            instance=calendar,
+            prefix=formset_class.get_default_prefix(),
+        )
+        moved = (
+            sla_preview_hours(calendar=calendar, weekly=formset.weekly())
+            if formset.is_valid()
+            else None
+        )
+        return TemplateResponse(
+            request,
+            "admin/sla/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Deadlines a calendar change moves"),
+                "moved": moved,
+                "hours_calendar": calendar,
+                "hours": [
+                    (Weekday(day).label, rows)
+                    for day, rows in sorted(formset.weekly().items())
+                ]
+                if moved is not None
+                else [],
+                "hours_errors": None if moved is not None else formset,
                 "opts": self.model._meta,
             },
         )

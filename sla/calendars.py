@@ -104,13 +104,18 @@ def build_working_calendar(
     *,
     extra_closed: dict[dt.date, bool] | None = None,
     removed_closed: frozenset[dt.date] = frozenset(),
+    weekly: dict[int, list[tuple[dt.time, dt.time]]] | None = None,
 ) -> WorkingCalendar:
     """Build the calculator from the tables (no cache). ``extra_closed`` adds
     closed dates (``{date: provisional}``) and ``removed_closed`` reopens dates:
-    the admin preview of a holiday change uses them before anything is saved."""
+    the admin preview of a holiday change uses them before anything is saved.
+    ``weekly`` (``{weekday 0=Mon: [(opens, closes), ...]}``, local times) replaces
+    the calendar's stored weekly hours: the preview of a service-hours change."""
     kind = calendar.kind if calendar is not None else CalendarKind.WORKING_TIME
-    weekly: dict[int, list[tuple[dt.time, dt.time]]] = {}
-    if calendar is not None:
+    if weekly is not None:
+        weekly = {k: sorted(v) for k, v in weekly.items() if v}
+    elif calendar is not None:
+        weekly = {}
         for weekday, opens, closes in calendar.weekly_intervals.order_by(
             "weekday", "opens_at"
         ).values_list("weekday", "opens_at", "closes_at"):

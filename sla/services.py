@@ -1070,14 +1070,52 @@ def sla_preview_closure(
         .select_related("calendar", "application", "step")
         .order_by("due_at", "pk")[: limit * 4]
     )
+    return _moved_deadlines(
+        timers,
+        lambda calendar: build_working_calendar(
+            calendar, extra_closed=close, removed_closed=reopen
+        ),
+        limit=limit,
+    )
+
+
+def sla_preview_hours(
+    *,
+    calendar: Calendar,
+    weekly: dict[int, list[tuple[dt.time, dt.time]]],
+    limit: int = 500,
+) -> list[MovedDeadline]:
+    """Which open deadlines would move if ``calendar``'s weekly hours became
+    ``weekly`` (``{weekday 0=Mon: [(opens, closes), ...]}``, WIB local times; a
+    weekday left out is closed), before anything is saved (the admin's preview
+    on the calendar form). Only timers counted on ``calendar`` can move; at most
+    ``limit`` rows, earliest deadline first."""
+    from .calendars import build_working_calendar
+
+    timers = list(
+        SlaTimer.objects.filter(
+            state__in=[TimerState.RUNNING, TimerState.PAUSED, TimerState.BREACHED],
+            calendar=calendar,
+        )
+        .select_related("calendar", "application", "step")
+        .order_by("due_at", "pk")[: limit * 4]
+    )
+    return _moved_deadlines(
+        timers,
+        lambda row: build_working_calendar(row, weekly=weekly),
+        limit=limit,
+    )
+
+
+def _moved_deadlines(timers, build, *, limit: int) -> list[MovedDeadline]:
+    """Recompute each timer on the calendar ``build(timer.calendar)`` returns
+    (built once per calendar) and keep those whose deadline changes."""
     pauses = _pauses_of({t.application_id for t in timers})
     changed: dict[int | None, WorkingCalendar] = {}
     moved = []
     for timer in timers:
         if timer.calendar_id not in changed:
-            changed[timer.calendar_id] = build_working_calendar(
-                timer.calendar, extra_closed=close, removed_closed=reopen
-            )
+            changed[timer.calendar_id] = build(timer.calendar)
         after = timer_deadline(
             timer, changed[timer.calendar_id], pauses[timer.application_id]
         )

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Officer
@@ -38,13 +39,13 @@ from .selectors import (
     tasks_for,
 )
 
-SORT_LABELS = {
-    "due": _("Deadline, earliest first"),
-    "-due": _("Deadline, latest first"),
-    "submitted": _("Submitted, oldest first"),
-    "-submitted": _("Submitted, newest first"),
-    "reference": _("Reference, A-Z"),
-    "-reference": _("Reference, Z-A"),
+SORT_LABELS = {  # lazy: the labels follow each request's language
+    "due": _lazy("Deadline, earliest first"),
+    "-due": _lazy("Deadline, latest first"),
+    "submitted": _lazy("Submitted, oldest first"),
+    "-submitted": _lazy("Submitted, newest first"),
+    "reference": _lazy("Reference, A-Z"),
+    "-reference": _lazy("Reference, Z-A"),
 }
 
 

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from notifications.delivery import notifications_for_display
 from notifications.selectors import inbox_for, inbox_unread_count
 from notifications.services import inbox_mark_read
 
@@ -39,6 +40,11 @@ class InboxViewSet(ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return inbox_for(user=self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # The page's texts in the request's language, templates read once.
+        return None if page is None else notifications_for_display(page)
 
     @extend_schema(responses=UnreadCountOutputSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count")

@@ -76,9 +76,24 @@ class Notification(TimeStampedModel):
         _("channel"), max_length=16, choices=Channel, editable=False
     )
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, editable=False
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        editable=False,
+        help_text=_(
+            "Language of the message sent out (the recipient's at the event). "
+            "The in-app inbox shows each notice in the reader's current language."
+        ),
     )
-    context = models.JSONField(_("variables"), default=dict, editable=False)
+    context = models.JSONField(
+        _("variables"),
+        default=dict,
+        editable=False,
+        help_text=_(
+            "The event's variables: with the event and channel they render the "
+            "text again in any language."
+        ),
+    )
     address = models.CharField(
         _("address"),
         max_length=254,
@@ -115,8 +130,19 @@ class Notification(TimeStampedModel):
         _("leased until"), null=True, blank=True, editable=False
     )
     lease_token = models.UUIDField(_("lease"), null=True, blank=True, editable=False)
-    subject = models.CharField(_("subject"), max_length=255, blank=True, editable=False)
-    body = models.TextField(_("body"), blank=True, editable=False)
+    subject = models.CharField(
+        _("subject"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("As sent, in the message's language."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        editable=False,
+        help_text=_("As sent, in the message's language."),
+    )
     delivered_at = models.DateTimeField(
         _("delivered at"), null=True, blank=True, editable=False
     )

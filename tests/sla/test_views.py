@@ -98,6 +98,123 @@ def test_admin_preview_of_moving_an_existing_holiday(admin_client, licence, citi
     assert "17 Agu 2026 15:00" in html
 
 
+def _calendar_post(calendar, hours, **extra):
+    """The calendar admin form as the browser posts it, with ``hours`` as
+    ``[(weekday, "HH:MM", "HH:MM"), ...]`` replacing the stored rows."""
+    stored = list(calendar.weekly_intervals.order_by("weekday", "opens_at"))
+    data = {
+        "code": calendar.code,
+        "name": calendar.name,
+        "name_en": calendar.name_en,
+        "kind": calendar.kind,
+        "timezone": calendar.timezone,
+        "source": calendar.source,
+        "note": calendar.note,
+        "change_reason": "Surat Edaran Sekda",
+        "weekly_intervals-TOTAL_FORMS": str(max(len(stored), len(hours))),
+        "weekly_intervals-INITIAL_FORMS": str(len(stored)),
+        "weekly_intervals-MIN_NUM_FORMS": "0",
+        "weekly_intervals-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+    for i in range(max(len(stored), len(hours))):
+        prefix = f"weekly_intervals-{i}"
+        if i < len(stored):
+            data[f"{prefix}-id"] = stored[i].pk
+            data[f"{prefix}-calendar"] = calendar.pk
+        if i < len(hours):
+            weekday, opens, closes = hours[i]
+            data |= {
+                f"{prefix}-weekday": weekday,
+                f"{prefix}-opens_at": opens,
+                f"{prefix}-closes_at": closes,
+            }
+        else:
+            data[f"{prefix}-DELETE"] = "on"
+    return data
+
+
+WEEKDAYS_8_TO_15 = [(d, "08:00", "15:00") for d in range(5)]
+
+
+def test_admin_preview_of_changed_service_hours(
+    admin_client, licence, citizen, city_calendar
+):
+    """Before saving: closing at 14:00 on Tuesdays (the unsaved calendar form)
+    moves an application due Tue 11 Aug 15:00 to 14:00 that day; nothing is
+    saved. The calendar form offers the preview."""
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    timer = SlaTimer.objects.get(application=application, step__isnull=True)
+    assert timer.due_at == wib(2026, 8, 11, 15)
+    form = admin_client.get(
+        reverse("admin:agencies_calendar_change", args=[city_calendar.pk])
+    ).content.decode()
+    assert reverse("admin:sla_preview") in form
+    assert 'name="_sla_calendar"' in form
+    hours = [*WEEKDAYS_8_TO_15]
+    hours[1] = (1, "08:00", "14:00")
+    posted = admin_client.post(
+        reverse("admin:sla_preview"),
+        _calendar_post(city_calendar, hours, _sla_calendar=city_calendar.pk),
+    )
+    html = posted.content.decode()
+    assert application.reference in html
+    assert "11 Agu 2026 14:00" in html
+    assert "Selasa: 08:00\u201314:00" in html  # en dash
+    assert city_calendar.weekly_intervals.get(weekday=1).closes_at == dt.time(15)
+
+
+def test_admin_preview_shows_the_errors_of_overlapping_hours(
+    admin_client, licence, citizen, city_calendar
+):
+    hours = [*WEEKDAYS_8_TO_15, (0, "14:00", "16:00")]
+    posted = admin_client.post(
+        reverse("admin:sla_preview"),
+        _calendar_post(city_calendar, hours, _sla_calendar=city_calendar.pk),
+    )
+    html = posted.content.decode()
+    assert "Gabungkan menjadi satu baris" in html
+    assert 'id="sla-moved"' not in html
+
+
+def test_admin_saves_service_hours_audited_and_deadlines_follow(
+    admin_client, licence, citizen, city_calendar, django_capture_on_commit_callbacks
+):
+    """Saving the calendar with Tuesday closing at 14:00 writes the rows with
+    the reason in the audit trail and recomputes the open deadline (the
+    worker's job after the commit); an overlap or an interval closing before
+    it opens is refused with the error on the row."""
+    from audit.models import AuditEntry
+    from sla.tasks import sla_recompute_task
+
+    application = submit_at(licence, citizen, wib(2026, 8, 4, 10))
+    url = reverse("admin:agencies_calendar_change", args=[city_calendar.pk])
+    bad = admin_client.post(
+        url, _calendar_post(city_calendar, [*WEEKDAYS_8_TO_15, (2, "14:30", "17:00")])
+    )
+    assert bad.status_code == 200  # the form again, with the error
+    assert "Gabungkan menjadi satu baris" in bad.content.decode()
+    backwards = [*WEEKDAYS_8_TO_15]
+    backwards[1] = (1, "15:00", "08:00")
+    assert (
+        admin_client.post(url, _calendar_post(city_calendar, backwards)).status_code
+        == 200
+    )
+    assert city_calendar.weekly_intervals.get(weekday=1).closes_at == dt.time(15)
+
+    hours = [*WEEKDAYS_8_TO_15]
+    hours[1] = (1, "08:00", "14:00")
+    with django_capture_on_commit_callbacks(execute=False):
+        saved = admin_client.post(url, _calendar_post(city_calendar, hours))
+    assert saved.status_code == 302
+    assert city_calendar.weekly_intervals.get(weekday=1).closes_at == dt.time(14)
+    entry = AuditEntry.objects.filter(reason="Surat Edaran Sekda").latest("pk")
+    assert entry is not None
+    sla_recompute_task()
+    timer = SlaTimer.objects.get(application=application, step__isnull=True)
+    assert timer.due_at == wib(2026, 8, 11, 14)
+
+
 @pytest.mark.parametrize("name", ["detail", "receipt"])
 def test_citizen_sees_expected_completion_and_time_left(licence, citizen, login, name):
     """Filed Tue 4 Aug 08:00; seen Tue 10:00: due Tue 11 Aug 15:00 WIB, 40

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.support.browser import log_in
 
-from .conftest import CITIZEN_PASSWORD, pbg_billed
+from .conftest import CITIZEN_PASSWORD, english_problems, pbg_billed
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 WIB_TIME = re.compile(r"^\d{1,2} \w+ \d{4} \d{2}:\d{2} WIB$")
@@ -23,7 +23,7 @@ def test_the_language_choice_follows_the_user_and_money_is_in_rupiah(
         username="pemilik", password=CITIZEN_PASSWORD, full_name="Budi Santoso"
     )
     assert citizen.preferred_language == "id"
-    _application, bill = pbg_billed(office_day, citizen)
+    application, bill = pbg_billed(office_day, citizen)
     base = live_server.url
 
     # In Indonesian: "Rp 270.000" and the deadline in WIB.
@@ -33,6 +33,12 @@ def test_the_language_choice_follows_the_user_and_money_is_in_rupiah(
         "xpath=following-sibling::dd[1]"
     )
     expect(due).to_have_text(WIB_TIME)
+    # The English check of every journey page would catch this page in
+    # Indonesian: it sees the Indonesian UI and catalogue names.
+    problems = english_problems(page)
+    assert "Bayar" in problems
+    assert application.service_version.name_en  # so shown in English there
+    assert application.service_version.name in problems
     assert_page_ok(page)
 
     # Switches to English: stored on the account.

@@ -2,7 +2,8 @@
 practice licence through their queues to the issued permit; a kecamatan front
 office files a BPJS Kesehatan correction for a citizen at the counter and BPJS
 works it; a counter calls a walk-in ticket while the board shows it; the admin
-adds a holiday and sees the open deadline it moves before and after saving;
+changes the service hours and adds a holiday, and sees the open deadline move
+(previewed before saving, then on the officer's application page);
 the auditor filters the trail, exports it and verifies the chain. Each persona
 is its own test; every page passes the accessibility and 360 px gates and no
 request leaves the portal."""
@@ -11,7 +12,7 @@ import csv
 import datetime as dt
 import io
 
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 import pytest
 from playwright.sync_api import expect
@@ -30,6 +31,7 @@ from permits.services import (
 )
 from queueing.models import QueueTicket
 from sla.models import SlaTimer
+from sla.services import sla_due_for
 from sla.tasks import sla_recompute_task
 from tests.audit.conftest import seal_all
 from tests.channeling.conftest import NIK, code_sent_to
@@ -199,20 +201,72 @@ def _next_working_day(after: dt.date) -> dt.date:
     return day
 
 
-def test_admin_adds_a_holiday_and_sees_the_deadline_move(
+def _shown(instant: dt.datetime) -> str:
+    """``instant`` as the application page shows it in Indonesian (WIB)."""
+    with translation.override("id"):
+        return dateformat.format(timezone.localtime(instant), "j M Y H:i") + " WIB"
+
+
+def _deadline_seen_by_the_officer(page, base, application) -> str:
+    log_in(page, base, "fo", STAFF_PASSWORD, "/permohonan/tugas/")
+    page.get_by_role("link", name=application.reference).click()
+    return page.get_by_test_id("deadline").inner_text()
+
+
+def test_admin_changes_service_hours_and_adds_a_holiday_and_sees_deadlines_move(
     live_server, page, assert_page_ok, office_day, same_origin
 ):
+    """The admin shortens the city's working hours on the weekday the open
+    practice licence is due (closing at 14:00 instead of 15:00), previews the
+    deadline it moves, saves; then adds a holiday two working days ahead. After
+    each change the front office sees the deadline the real calendar gives
+    (``sla_due_for``: same service, same submission time, no pause)."""
     application = _practice_licence_submitted()
     timer = SlaTimer.objects.get(application=application, step__isnull=True)
+    service = application.service
     before = timer.due_at
-    assert before is not None
+    assert before == sla_due_for(service=service, at=application.submitted_at).due_at
+    assert timer.calendar.code == "kerja-kota"  # the city's working time
     User.objects.create_superuser(
         username="admin", password=STAFF_PASSWORD, email="admin@example.org"
     )
-    today = timezone.localdate()  # WIB
-    holiday = _next_working_day(_next_working_day(today))
     base = live_server.url
+    assert _deadline_seen_by_the_officer(page, base, application) == _shown(before)
+    assert_page_ok(page)
 
+    # Service hours: the weekday the deadline falls on now closes at 14:00.
+    due_weekday = timezone.localtime(before).weekday()
+    log_in(page, base, "admin", STAFF_PASSWORD, "/admin/agencies/calendar/")
+    assert_page_ok(page)
+    page.get_by_role("link", name="kerja-kota").click()
+    assert_page_ok(page)
+    rows = page.locator("select[name$='-weekday']")
+    index = next(
+        i for i in range(rows.count()) if rows.nth(i).input_value() == str(due_weekday)
+    )
+    page.locator(f"#id_weekly_intervals-{index}-closes_at").fill("14:00")
+    with page.context.expect_page() as preview_page:
+        page.get_by_role("button", name="Pratinjau tenggat yang bergeser").click()
+    preview = preview_page.value
+    preview.wait_for_load_state("load")
+    expect(preview.locator("#sla-hours")).to_contain_text("08:00\u201314:00")
+    expect(preview.locator("#sla-moved")).to_contain_text(str(application))
+    assert_page_ok(preview, english=False)  # the answer to a POST
+    preview.close()
+    page.get_by_label("Alasan perubahan").fill("Keputusan Wali Kota")
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    assert_page_ok(page)
+
+    assert sla_recompute_task() >= 1  # the worker's job after the commit
+    timer.refresh_from_db()
+    shortened = sla_due_for(service=service, at=application.submitted_at).due_at
+    assert timer.due_at == shortened != before
+    assert timezone.localtime(shortened).time() == dt.time(14)
+    assert _deadline_seen_by_the_officer(page, base, application) == _shown(shortened)
+
+    # A holiday two working days ahead: previewed, saved, a working day later.
+    holiday = _next_working_day(_next_working_day(timezone.localdate()))
     log_in(page, base, "admin", STAFF_PASSWORD, "/admin/agencies/holiday/add/")
     page.get_by_label("Tanggal").fill(holiday.isoformat())
     page.get_by_label("Nama (bahasa Indonesia)").fill("Cuti bersama kota")
@@ -220,19 +274,24 @@ def test_admin_adds_a_holiday_and_sees_the_deadline_move(
     with page.context.expect_page() as preview_page:
         page.get_by_role("button", name="Pratinjau tenggat yang bergeser").click()
     preview = preview_page.value
-    moved = preview.locator("#sla-moved")
-    expect(moved).to_contain_text(str(application))
-    assert_page_ok(preview)
+    expect(preview.locator("#sla-moved")).to_contain_text(str(application))
+    assert_page_ok(preview, english=False)  # the answer to a POST
     preview.close()
     page.get_by_label("Alasan perubahan").fill("Keputusan Wali Kota")
     page.get_by_role("button", name="Simpan", exact=True).click()
     expect(page.locator(".messagelist")).to_be_visible()
 
-    assert sla_recompute_task() >= 1  # the worker's job after the commit
+    assert sla_recompute_task() >= 1
     timer.refresh_from_db()
-    assert timer.due_at > before  # a working day later
+    after_holiday = sla_due_for(service=service, at=application.submitted_at).due_at
+    assert timer.due_at == after_holiday > shortened
+    seen = _deadline_seen_by_the_officer(page, base, application)
+    assert seen == _shown(after_holiday)
+    assert_page_ok(page)
+    log_in(page, base, "admin", STAFF_PASSWORD, "/admin/sla/slatimer/")
     page.goto(f"{base}/admin/sla/slatimer/?q={application.reference}")
     expect(page.locator("#result_list")).to_contain_text(application.reference)
+    assert_page_ok(page)
 
 
 def test_auditor_filters_exports_and_verifies_the_trail(
