@@ -115,13 +115,14 @@ def _run(connection, sql: str, params: list[Any]) -> list[AuditEntryRow]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    text_dates = connection.vendor == "sqlite"  # SQLite returns text
+    naive = connection.vendor == "sqlite"  # naive UTC (or text), not aware
     loads = json.loads
     out = []
     for row in rows:
         at, changes, uid = row[1], row[8], row[13]
-        if text_dates and isinstance(at, str):
-            at = parse_datetime(at).replace(tzinfo=UTC)
+        if naive:
+            at = parse_datetime(at) if isinstance(at, str) else at
+            at = at.replace(tzinfo=UTC)
         if isinstance(changes, str):  # Django reads jsonb as text, as SQLite
             changes = loads(changes)
         actor = None if uid is None else EntryActor(uid, row[14], row[15])
