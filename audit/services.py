@@ -73,11 +73,12 @@ def _insert_sql(vendor: str, returning: bool) -> str:
 
 
 def _insert(connection, values: dict[str, Any]) -> AuditEntry:
-    """Write one entry with a prepared INSERT and return it as a saved
-    ``AuditEntry``. The model's ``save()`` (signals, the compiler, the
-    instance's state checks) cost about 0.6 ms a write, more than the INSERT
-    itself (``bench/findings.md``, 5c); the values are prepared by the fields
-    themselves, so what is stored is what ``save()`` would store."""
+    """Write one entry with an INSERT built once per vendor (not a server-side
+    prepared statement) and return it as a saved ``AuditEntry``. The model's
+    ``save()`` (signals, the compiler, the instance's state checks) cost about
+    0.6 ms a write, more than the INSERT itself (``bench/findings.md``, 5c);
+    the values are prepared by the fields themselves, so what is stored is
+    what ``save()`` would store."""
     params = [f.get_db_prep_save(values[f.attname], connection) for f in _WRITTEN]
     returning = connection.features.can_return_columns_from_insert
     with connection.cursor() as cursor:

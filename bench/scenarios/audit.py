@@ -473,7 +473,7 @@ def run_write(context) -> Outcome:
         measures=(
             "One committed transaction updating a holiday's name (the row and "
             "`updated_at`), with its audit entry (`record_change`: field diff, "
-            "`audit_record`, a prepared INSERT with the txid trigger, four "
+            "`audit_record`, an INSERT built once, with the txid trigger, four "
             "B-tree indexes and the BRIN index) vs without, and with the "
             "entry written through `Model.save()` as before: the three "
             "alternate write by write. Then a business transaction, an "
