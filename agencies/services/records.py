@@ -1,14 +1,22 @@
 """Audit records for plain edits (admin saves of calendars, holidays, offices)."""
 
+from functools import cache
+
 from django.db.models import Model
 
 from audit.services import audit_record, field_changes
 
 
 def _editable_fields(obj: Model) -> list[str]:
+    return _editable_fields_of(type(obj))
+
+
+@cache
+def _editable_fields_of(model: type[Model]) -> list[str]:
+    """Computed once per model: the field list is fixed after start-up."""
     return [
         f.name
-        for f in obj._meta.concrete_fields
+        for f in model._meta.concrete_fields
         if not f.primary_key and f.name not in {"created_at", "updated_at"}
     ]
 
