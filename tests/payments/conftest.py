@@ -19,9 +19,8 @@ from audit.context import audit_actor
 from payments.gateways.protocol import signed_headers
 from payments.services import bill_issue
 from permits.services import application_step_complete
-from tests.permits.conftest import (  # noqa: F401  (fixture)
+from tests.support.workflow import (  # noqa: F401  (used here or by tests)
     VALID_FORM,
-    login,
     make_officer,
     make_user,
     submit,

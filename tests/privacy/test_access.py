@@ -6,7 +6,7 @@ import pytest
 from privacy.access import record_access
 from privacy.choices import AccessKind
 from privacy.models import PersonalDataAccess
-from tests.permits.conftest import VALID_FORM
+from tests.support.workflow import VALID_FORM
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -37,7 +37,7 @@ def test_the_applicant_reading_their_own_application_is_not_logged(
 
 def test_an_officer_of_another_agency_gets_404_and_no_log(client, submitted, dinsos):
     from accounts.choices import OfficerRole
-    from tests.permits.conftest import make_officer
+    from tests.support.workflow import make_officer
 
     outsider = make_officer("luar", agency=dinsos, role=OfficerRole.VERIFIER)
     client.force_login(outsider.user)

@@ -20,7 +20,7 @@ from permits.services import (
 )
 from tests.agencies.factories import CalendarFactory
 from tests.permits.conftest import *  # noqa: F403  (workflow fixtures)
-from tests.permits.conftest import active_step, make_officer, make_user
+from tests.support.workflow import active_step, make_officer, make_user
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 

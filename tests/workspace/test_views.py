@@ -158,7 +158,7 @@ def test_viewer_renders_pdf_pages_as_png(
 ):
     settings.MEDIA_ROOT = tmp_path
     from permits.services import application_create_draft, application_submit
-    from tests.permits.conftest import VALID_FORM
+    from tests.support.workflow import VALID_FORM
 
     draft = application_create_draft(
         applicant=citizen, service=licence, form_data=dict(VALID_FORM)
