@@ -108,3 +108,25 @@ def submit(service, applicant, form=None, key="k1"):
 
 def active_step(application):
     return application.steps.get(status="active")
+
+
+#: The smallest file the upload sniffing takes for a PDF.
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def draft_with_ktp(service, applicant, content: bytes = PDF):
+    """A draft of ``service`` with ``VALID_FORM`` and ``content`` uploaded for
+    its KTP requirement: ``(draft, document)``. Set ``MEDIA_ROOT`` first."""
+    from permits.services import document_upload
+
+    draft = application_create_draft(
+        applicant=applicant, service=service, form_data=dict(VALID_FORM)
+    )
+    document = document_upload(
+        owner=applicant,
+        requirement_code="ktp",
+        content=content,
+        original_name="ktp.pdf",
+        application=draft,
+    )
+    return draft, document
