@@ -11,7 +11,6 @@ from permits.services import application_approve, application_step_complete
 from tests.permits.conftest import (  # noqa: F401  (fixtures)
     _audit_actor,
     licence,
-    other_citizen,
     submitted,
 )
 from tests.support.workflow import (  # noqa: F401  (used here or by tests)

@@ -106,16 +106,6 @@ def pbg(perkim, dpmptsp):
 
 
 @pytest.fixture
-def citizen(db):
-    return make_user("warga")
-
-
-@pytest.fixture
-def other_citizen(db):
-    return make_user("warga2")
-
-
-@pytest.fixture
 def reviewer(perkim):
     return make_officer("perkim", agency=perkim, role=OfficerRole.TECHNICAL_REVIEWER)
 

@@ -51,11 +51,6 @@ def licence(dpmptsp, dinkes):
 
 
 @pytest.fixture
-def other_citizen(db):
-    return make_user("warga2")
-
-
-@pytest.fixture
 def submitted(licence, citizen):
     application, _code = submit(licence, citizen)
     return application

@@ -30,6 +30,11 @@ def citizen(db):
 
 
 @pytest.fixture
+def other_citizen(db):
+    return make_user("warga2")
+
+
+@pytest.fixture
 def front_office(dpmptsp):
     return make_officer("fo", agency=dpmptsp, role=OfficerRole.FRONT_OFFICE)
 

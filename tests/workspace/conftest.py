@@ -12,7 +12,6 @@ from tests.permits.conftest import (  # noqa: F401  (fixtures)
     _audit_actor,
     dinsos,
     licence,
-    other_citizen,
 )
 from tests.support.workflow import (
     make_officer,
