@@ -26,7 +26,8 @@ AUDITOR_WRITE_ALLOWED = frozenset(
 
 @rule("audit_trail.read")
 def can_read_trail(user, obj=None) -> bool:
-    """Auditors and admins read the whole trail (every agency)."""
+    """Auditors and admins read the whole trail (every agency), except the
+    citizens' drafts (``auditor.selectors.private_drafts_excluded``)."""
     return is_auditor(user) or is_admin(user)
 
 

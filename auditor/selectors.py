@@ -1,6 +1,9 @@
 """Reads of the audit trail for auditors: filtered, time-ordered keyset pages,
 timelines and the integrity status. Auditors read every agency; nothing here is
-scoped further (callers check ``auditor.permissions.can_read_trail``).
+scoped further (callers check ``auditor.permissions.can_read_trail``), except
+that a citizen's drafts are theirs alone: entries about an application never
+submitted, and about files attached only to such drafts, are left out
+(``private_drafts_excluded``).
 
 No query counts the trail: a page fetches ``limit + 1`` rows to know whether a
 next page exists.
@@ -11,11 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from accounts.models import User
 from audit.models import AuditCheckpoint, AuditEntry, AuditSeal
-from permits.models import Application
+from permits.models import Application, ApplicationDocumentLink
 
 from .models import VerificationRun, VerificationStatus
 
@@ -95,11 +99,38 @@ def application_objects(reference: str) -> Q | None:
     return condition
 
 
+def private_drafts_excluded(entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """``entries`` without those about the citizens' private workspace: an
+    application never submitted (``submitted_at`` empty: a draft, or a draft
+    withdrawn), and a file not attached to any submitted application. Once
+    submitted, an application's whole history shows, its draft days included.
+
+    Source: the auditor reads submitted applications only (issue 15 and the
+    route rules in ``tests/authorization/rules_auditor.py``). Two ``NOT IN``
+    sub-queries on primary keys (hashed by PostgreSQL), no count."""
+    drafts = (
+        Application.objects.filter(submitted_at__isnull=True)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    shared_files = (
+        ApplicationDocumentLink.objects.filter(application__submitted_at__isnull=False)
+        .annotate(key=Cast("document_id", CharField()))
+        .values("key")
+    )
+    return entries.exclude(
+        object_type="permits.application", object_id__in=drafts
+    ).exclude(
+        Q(object_type="permits.applicationdocument") & ~Q(object_id__in=shared_files)
+    )
+
+
 def trail_queryset(filters: TrailFilter) -> QuerySet[AuditEntry]:
     """Entries matching ``filters`` in time order (newest first unless
-    ``ascending``), actor and seal joined. Unknown actors or references match
+    ``ascending``), actor and seal joined, the citizens' drafts left out
+    (``private_drafts_excluded``). Unknown actors or references match
     nothing (and are named in ``filters.unknown`` by the form)."""
-    entries = AuditEntry.objects.all()
+    entries = private_drafts_excluded(AuditEntry.objects.all())
     if filters.date_from:
         entries = entries.filter(occurred_at__gte=_wib_start(filters.date_from))
     if filters.date_to:

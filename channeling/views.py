@@ -125,14 +125,17 @@ def assisted_detail(request: HttpRequest, uuid) -> HttpResponse:
     if request.method == "POST" and assisted.status == A.DRAFT:
         form = form_class(request.POST)
         docs = DocumentsForm(request.POST, request.FILES, requirements=requirements)
-        if form.is_valid() and docs.is_valid():
+        # The answers are saved even when the file part is refused (a file
+        # for a requirement the service does not list): the draft loses nothing.
+        uploads = list(docs.cleaned_data.items()) if docs.is_valid() else []
+        if form.is_valid():
             try:
                 services.assisted_update(
                     assisted=assisted,
                     user=request.user,
                     form_data=form_to_json(form.cleaned_data),
                 )
-                for name, upload in list(docs.cleaned_data.items()):
+                for name, upload in uploads:
                     if not upload:
                         continue
                     try:

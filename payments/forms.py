@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BuildingFunction
+from .choices import BuildingFunction, RefundReason
 from .gateways.protocol import MAX_AMOUNT
 
 
@@ -60,4 +60,32 @@ class ManualConfirmForm(forms.Form):
         label=_("Note (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RefundRequestForm(forms.Form):
+    """A Bapenda/BPKD officer asks for (part of) a payment back."""
+
+    amount = forms.IntegerField(
+        label=_("Amount to refund (IDR)"), min_value=1, max_value=MAX_AMOUNT
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=RefundReason.choices)
+    note = forms.CharField(
+        label=_("Explanation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the money goes back, for the officer who decides."),
+    )
+
+
+class RefundDecisionForm(forms.Form):
+    """A second officer approves or rejects a requested refund, with the
+    reason recorded in the audit trail."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -1,6 +1,6 @@
 """Reads of the payments app, scoped to the user where they list objects."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_admin, is_auditor, officer_of, user_can
@@ -8,7 +8,7 @@ from agencies.choices import StepKind
 from agencies.models import Service
 from permits.choices import ApplicationStatus, StepStatus
 
-from .choices import BillStatus, FeeRuleKind
+from .choices import BillStatus, FeeRuleKind, RefundStatus
 from .fees import rule_defaults
 from .models import Bill, FeeRule, GatewayCallback, Payment, Refund
 
@@ -80,9 +80,26 @@ def payments_visible_to(user) -> QuerySet[Payment]:
 
 
 def refunds_visible_to(user) -> QuerySet[Refund]:
+    """Refunds of the bills ``user`` may see (``bills_visible_to``): all for
+    Bapenda/BPKD officers, auditors and admins; those of their agency's
+    applications for other officers; their own for citizens."""
     return Refund.objects.filter(
         payment__bill__in=bills_visible_to(user)
     ).select_related("payment__bill")
+
+
+def refundable_amount(payment: Payment, *, excluding: Refund | None = None) -> int:
+    """IDR of ``payment`` not yet taken by a requested or approved refund
+    (``excluding`` one of them, for its own decision). One aggregate query."""
+    taken = (
+        payment.refunds.filter(
+            status__in=[RefundStatus.REQUESTED, RefundStatus.APPROVED]
+        )
+        .exclude(pk=excluding.pk if excluding else None)
+        .aggregate(s=Sum("amount"))["s"]
+        or 0
+    )
+    return payment.amount - taken
 
 
 def callbacks_visible_to(user) -> QuerySet[GatewayCallback]:

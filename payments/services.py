@@ -16,7 +16,6 @@ import secrets
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from permits.models import Application, ApplicationStep
 from permits.services import application_payment_due, application_payment_received
 from permits.workflow import FINAL
 from ptsp.exceptions import ApplicationError, InvalidTransition
+from ptsp.files import atomic_with_files
 
 from .choices import (
     BillStatus,
@@ -42,6 +42,7 @@ from .choices import (
 from .fees import assess, rule_defaults
 from .gateways import MalformedMessage, get_gateway
 from .models import Bill, FeeRule, GatewayCallback, Payment, Refund
+from .selectors import refundable_amount
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -527,7 +528,6 @@ def callback_receive(
 # --- Manual confirmation -------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
 def payment_confirm_manual(
     *,
     bill: Bill,
@@ -541,71 +541,66 @@ def payment_confirm_manual(
     """A Bapenda/BPKD officer confirms that ``bill`` was paid (at a teller, by
     transfer) with ``evidence`` (PDF, JPEG or PNG, sniffed, at most
     ``PERMITS_MAX_UPLOAD_BYTES``). ``amount`` (IDR) may exceed the bill (an
-    overpayment, refunded later) but not fall short. Raises
-    ``PermissionDenied``, ``ApplicationError``."""
-    ensure_can(user, "payment.confirm", bill)
-    Application.objects.select_for_update().get(pk=bill.application_id)
-    bill = _bill_lock(bill.pk)
-    if bill.status == BillStatus.PAID:
-        raise ApplicationError(_("This bill is already paid."))
-    if (
-        bill.status == BillStatus.CANCELLED
-        or Bill.objects.filter(replaces=bill).exists()
-    ):
-        raise ApplicationError(_("This bill was cancelled or reissued."))
-    if amount < bill.amount:
-        raise ApplicationError(
-            _("The amount paid is less than the bill."), extra={"field": "amount"}
+    overpayment, refunded later) but not fall short. The evidence file is
+    deleted from storage if the transaction does not commit
+    (``ptsp.files.atomic_with_files``). Raises ``PermissionDenied``,
+    ``ApplicationError``."""
+    with atomic_with_files(durable=True) as files:
+        ensure_can(user, "payment.confirm", bill)
+        Application.objects.select_for_update().get(pk=bill.application_id)
+        bill = _bill_lock(bill.pk)
+        if bill.status == BillStatus.PAID:
+            raise ApplicationError(_("This bill is already paid."))
+        if (
+            bill.status == BillStatus.CANCELLED
+            or Bill.objects.filter(replaces=bill).exists()
+        ):
+            raise ApplicationError(_("This bill was cancelled or reissued."))
+        if amount < bill.amount:
+            raise ApplicationError(
+                _("The amount paid is less than the bill."), extra={"field": "amount"}
+            )
+        if paid_at > timezone.now():
+            raise ApplicationError(
+                _("The payment time cannot be in the future."),
+                extra={"field": "paid_at"},
+            )
+        if not reference.strip():
+            raise ApplicationError(
+                _("Enter the bank or teller reference."), extra={"field": "reference"}
+            )
+        if len(evidence) > settings.PERMITS_MAX_UPLOAD_BYTES:
+            raise ApplicationError(
+                _("The file is too large."), extra={"field": "evidence"}
+            )
+        kind = filetype.guess(evidence)
+        if kind is None or kind.mime not in EVIDENCE_TYPES:
+            raise ApplicationError(
+                _("Only PDF, JPEG or PNG files are accepted."),
+                extra={"field": "evidence"},
+            )
+        payment = Payment(
+            bill=bill,
+            amount=amount,
+            channel=PaymentChannel.MANUAL,
+            paid_at=paid_at,
+            recorded_by=user,
+            reference=reference.strip()[:64],
+            evidence_content_type=kind.mime,
+            evidence_sha256=hashlib.sha256(evidence).hexdigest(),
+            note=note,
         )
-    if paid_at > timezone.now():
-        raise ApplicationError(
-            _("The payment time cannot be in the future."), extra={"field": "paid_at"}
+        files.save(
+            payment.evidence,
+            f"{secrets.token_hex(16)}.{EVIDENCE_TYPES[kind.mime]}",
+            ContentFile(evidence),
         )
-    if not reference.strip():
-        raise ApplicationError(
-            _("Enter the bank or teller reference."), extra={"field": "reference"}
-        )
-    if len(evidence) > settings.PERMITS_MAX_UPLOAD_BYTES:
-        raise ApplicationError(_("The file is too large."), extra={"field": "evidence"})
-    kind = filetype.guess(evidence)
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
-        raise ApplicationError(
-            _("Only PDF, JPEG or PNG files are accepted."), extra={"field": "evidence"}
-        )
-    payment = Payment(
-        bill=bill,
-        amount=amount,
-        channel=PaymentChannel.MANUAL,
-        paid_at=paid_at,
-        recorded_by=user,
-        reference=reference.strip()[:64],
-        evidence_content_type=kind.mime,
-        evidence_sha256=hashlib.sha256(evidence).hexdigest(),
-        note=note,
-    )
-    payment.evidence.save(
-        f"{secrets.token_hex(16)}.{EVIDENCE_TYPES[kind.mime]}",
-        ContentFile(evidence),
-        save=False,
-    )
-    payment.save()
-    _settle(bill=bill, payment=payment, actor=user)
-    return payment
+        payment.save()
+        _settle(bill=bill, payment=payment, actor=user)
+        return payment
 
 
 # --- Refunds -------------------------------------------------------------------------
-
-
-def _refundable(payment: Payment, *, excluding: Refund | None = None) -> int:
-    taken = (
-        payment.refunds.filter(
-            status__in=[RefundStatus.REQUESTED, RefundStatus.APPROVED]
-        )
-        .exclude(pk=excluding.pk if excluding else None)
-        .aggregate(s=Sum("amount"))["s"]
-        or 0
-    )
-    return payment.amount - taken
 
 
 @transaction.atomic(durable=True)
@@ -619,10 +614,10 @@ def refund_request(
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if not note.strip():
         raise ApplicationError(_("Explain the refund."), extra={"field": "note"})
-    if amount <= 0 or amount > _refundable(payment):
+    if amount <= 0 or amount > refundable_amount(payment):
         raise ApplicationError(
             _("The refund must be more than 0 and at most %(max)s IDR.")
-            % {"max": _refundable(payment)},
+            % {"max": refundable_amount(payment)},
             extra={"field": "amount"},
         )
     refund = Refund.objects.create(
@@ -644,7 +639,7 @@ def refund_decide(*, refund: Refund, user, approve: bool, note: str = "") -> Ref
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     if refund.status != RefundStatus.REQUESTED:
         raise InvalidTransition(_("This refund has already been decided."))
-    if approve and refund.amount > _refundable(refund.payment, excluding=refund):
+    if approve and refund.amount > refundable_amount(refund.payment, excluding=refund):
         raise ApplicationError(_("The refund exceeds what was paid."))
     before = refund.status
     refund.status = RefundStatus.APPROVED if approve else RefundStatus.REJECTED

@@ -1,12 +1,15 @@
 """HTML views of payments: the bill page (pay, reissue), the officer's levy
 assessment at the SKRD step, manual confirmation by Bapenda/BPKD officers,
-and the evidence download. Parse, authorize, call a service, render."""
+the evidence download, and refunds (list, request, a second officer's
+decision). Parse, authorize, call a service, render."""
 
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -18,17 +21,25 @@ from permits.selectors import application_qs_visible_to
 from ptsp.exceptions import ApplicationError
 
 from . import services
-from .choices import BillStatus
-from .forms import BillIssueForm, ManualConfirmForm
+from .choices import BillStatus, RefundStatus
+from .forms import (
+    BillIssueForm,
+    ManualConfirmForm,
+    RefundDecisionForm,
+    RefundRequestForm,
+)
 from .gateways import get_gateway
 from .selectors import (
     bills_visible_to,
     fee_rule_for,
     fee_step_for,
+    refundable_amount,
+    refunds_visible_to,
     unbilled_payment_step_for,
 )
 
 WIB = dt.timezone(dt.timedelta(hours=7))
+REFUNDS_PER_PAGE = 50
 
 
 @login_required
@@ -60,6 +71,8 @@ def bill_detail(request: HttpRequest, uuid) -> HttpResponse:
             and user_can(request.user, "bill.reissue", bill),
             "can_confirm": bill.status in (BillStatus.OPEN, BillStatus.EXPIRED)
             and user_can(request.user, "payment.confirm", bill),
+            "can_refund": payment is not None
+            and user_can(request.user, "refund.request", payment),
         },
     )
 
@@ -181,3 +194,124 @@ def evidence_download(request: HttpRequest, uuid) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Refunds -------------------------------------------------------------------------
+
+
+@login_required
+def refund_list(request: HttpRequest) -> HttpResponse:
+    """Refunds the user may see (``refunds_visible_to``), newest first, those
+    waiting for a decision on top; ``?status=`` narrows the list."""
+    refunds = refunds_visible_to(request.user).select_related(
+        "payment__bill__application", "requested_by", "decided_by"
+    )
+    status = request.GET.get("status", "")
+    if status in RefundStatus.values:
+        refunds = refunds.filter(status=status)
+    page = Paginator(
+        refunds.order_by(
+            Case(When(status=RefundStatus.REQUESTED, then=0), default=1),
+            "-created_at",
+            "-pk",
+        ),
+        REFUNDS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "payments/refund_list.html",
+        {"page": page, "status": status, "statuses": RefundStatus.choices},
+    )
+
+
+@login_required
+def refund_request(request: HttpRequest, uuid) -> HttpResponse:
+    """A Bapenda/BPKD officer asks for (part of) a paid bill's payment back;
+    another officer decides (``refund_detail``)."""
+    bill = get_object_or_404(bills_visible_to(request.user), uuid=uuid)
+    payment = getattr(bill, "payment", None)
+    if payment is None:
+        raise Http404
+    if not user_can(request.user, "refund.request", payment):
+        raise PermissionDenied
+    refundable = refundable_amount(payment)
+    form = RefundRequestForm(request.POST or None, initial={"amount": refundable})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            refund = services.refund_request(
+                payment=payment,
+                user=request.user,
+                amount=data["amount"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except ApplicationError as error:
+            field = error.extra.get("field")
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request, _("The refund is requested; another officer decides.")
+            )
+            return redirect("payments:refund_detail", uuid=refund.uuid)
+    return render(
+        request,
+        "payments/refund_request.html",
+        {"bill": bill, "payment": payment, "refundable": refundable, "form": form},
+    )
+
+
+def _refund(request, uuid):
+    return get_object_or_404(
+        refunds_visible_to(request.user).select_related(
+            "payment__bill__application", "requested_by", "decided_by"
+        ),
+        uuid=uuid,
+    )
+
+
+@login_required
+def refund_detail(request: HttpRequest, uuid) -> HttpResponse:
+    """The refund, and the decision form for an officer who may decide it (a
+    Bapenda/BPKD signatory or supervisor who did not request it)."""
+    refund = _refund(request, uuid)
+    can_decide = refund.status == RefundStatus.REQUESTED and user_can(
+        request.user, "refund.decide", refund
+    )
+    return render(
+        request,
+        "payments/refund_detail.html",
+        {
+            "refund": refund,
+            "bill": refund.payment.bill,
+            "form": RefundDecisionForm() if can_decide else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def refund_decide(request: HttpRequest, uuid) -> HttpResponse:
+    refund = _refund(request, uuid)
+    if not user_can(request.user, "refund.decide", refund):
+        raise PermissionDenied
+    form = RefundDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refund_decide(
+                refund=refund,
+                user=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as error:  # InvalidTransition: decided already
+            messages.error(request, error.message)
+            return redirect("payments:refund_detail", uuid=refund.uuid)
+        messages.success(request, _("The decision is recorded."))
+        return redirect("payments:refund_detail", uuid=refund.uuid)
+    return render(
+        request,
+        "payments/refund_detail.html",
+        {"refund": refund, "bill": refund.payment.bill, "form": form},
+        status=400,
+    )

@@ -49,6 +49,24 @@ class DocumentsForm(forms.Form):
                     ],
                 )
 
+    def clean(self):
+        """Refuse a file sent under a requirement the version does not list (a
+        hand-made request: the page only offers the version's requirements);
+        the answers of the draft are still saved by the view."""
+        cleaned = super().clean()
+        for name in self.files or {}:
+            if name not in self.fields:
+                code = name.removeprefix("doc_")[:64]
+                raise forms.ValidationError(
+                    _(
+                        "“%(code)s” is not a requirement of this service; choose "
+                        "one of the documents listed on the form."
+                    ),
+                    code="unknown_requirement",
+                    params={"code": code},
+                )
+        return cleaned
+
     def reuse_choices(self) -> dict[str, str]:
         """``{requirement code: document UUID}`` the applicant chose to reuse
         where no new file was uploaded for the same requirement."""

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Officer
 from accounts.selectors import officers_acting_as
+from sla.selectors import with_sla_clock
 
 from .choices import ApplicationStatus, StepStatus
 from .models import Application, ApplicationDocument, ApplicationStep, StatusChange
@@ -82,11 +83,14 @@ class WorkItem:
 def work_list_for(user, *, at: dt.datetime | None = None) -> list[WorkItem]:
     """``steps_active_for(user, at=at)`` with each step marked as delegated when
     only a delegator's agency and role match it (not the user's own), so the
-    substitute sees whose work it is."""
+    substitute sees whose work it is. Each step carries the service clock's
+    ``sla_state`` and ``sla_remaining`` (``sla.selectors.with_sla_clock``): a
+    paused clock (a revision asked, a step that pauses it) has no ``due_at``."""
     officers = officers_acting_as(user, at=at)
     own = officers[0] if officers else None
     items = []
-    for step in _active_steps_of(officers):
+    steps = with_sla_clock(_active_steps_of(officers), application="application_id")
+    for step in steps:
         mine = own is not None and (own.agency_id, own.role) == (
             step.agency_id,
             step.role,

@@ -33,6 +33,7 @@ from agencies.models import Service
 from audit.services import audit_record
 from notifications.services import notify
 from ptsp.exceptions import ApplicationError, InvalidTransition, StaleVersion
+from ptsp.files import atomic_with_files
 from sla.services import sla_sync
 
 from .choices import ApplicationStatus, StepAction, StepStatus
@@ -251,7 +252,6 @@ def application_validate(application: Application) -> None:
 # --- Documents -----------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
 def document_upload(
     *,
     owner,
@@ -263,41 +263,63 @@ def document_upload(
     """Store an uploaded file privately under a generated name and, when
     ``application`` is a draft or awaits a revision, attach it for the
     requirement. The type is sniffed from the bytes; PDF, JPEG or PNG only,
-    at most ``PERMITS_MAX_UPLOAD_BYTES``. Raises ``ApplicationError``."""
+    at most ``PERMITS_MAX_UPLOAD_BYTES``; with ``application``,
+    ``requirement_code`` must be one of its version's requirements
+    (``ensure_requirement_of``). A refused upload leaves no file behind
+    (``ptsp.files.atomic_with_files``). Raises ``ApplicationError``."""
     if len(content) > settings.PERMITS_MAX_UPLOAD_BYTES:
         raise ApplicationError(
             _("The file is too large; the limit is %(mb)s MB.")
             % {"mb": settings.PERMITS_MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
+    if application is not None:
+        # Refused before any byte reaches storage; the draft is untouched.
+        ensure_requirement_of(application, requirement_code)
     kind = filetype.guess(content)
     if kind is None or kind.mime not in ALLOWED_CONTENT_TYPES:
         raise ApplicationError(_("Only PDF, JPEG or PNG files are accepted."))
-    document = ApplicationDocument(
-        owner=owner,
-        requirement_code=requirement_code,
-        original_name=(original_name or "")[:200],
-        content_type=kind.mime,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
-    name = f"{secrets.token_hex(16)}.{ALLOWED_CONTENT_TYPES[kind.mime]}"
-    document.file.save(name, ContentFile(content), save=False)
-    try:
+    with atomic_with_files(durable=True) as files:
+        document = ApplicationDocument(
+            owner=owner,
+            requirement_code=requirement_code,
+            original_name=(original_name or "")[:200],
+            content_type=kind.mime,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        name = f"{secrets.token_hex(16)}.{ALLOWED_CONTENT_TYPES[kind.mime]}"
+        files.save(document.file, name, ContentFile(content))
         document.save()
         audit_record(action="document.upload", obj=document)
         if application is not None:
             _document_attach(application=application, document=document, owner=owner)
-    except BaseException:
-        # The rows roll back with the transaction; the bytes already in
-        # storage do not: remove them, a refused upload leaves nothing.
-        document.file.storage.delete(document.file.name)
-        raise
     return document
+
+
+def ensure_requirement_of(application: Application, requirement_code: str) -> None:
+    """Refuse a document for ``requirement_code`` when the application's
+    service version does not list that requirement (``ServiceVersion.
+    requirements``, from the catalogue). The catalogue has no requirements per
+    applicant type or condition, so the version's list is the whole rule.
+
+    Raises ``ApplicationError`` (HTTP 400) naming the code, in the user's
+    language."""
+    codes = {item.get("code") for item in application.service_version.requirements}
+    if requirement_code not in codes:
+        raise ApplicationError(
+            _(
+                "“%(code)s” is not a requirement of this service; choose one of "
+                "the documents listed on the form."
+            )
+            % {"code": requirement_code[:64]},
+            extra={"requirement_code": requirement_code[:64]},
+        )
 
 
 def _document_attach(*, application, document, owner) -> None:
     application = application_lock(pk=application.pk)
     _ensure_applicant(application, owner)
+    ensure_requirement_of(application, document.requirement_code)
     if document.owner_id != owner.pk:
         raise ApplicationError(_("This is not your document."))
     if application.status not in (S.DRAFT, S.WAITING_FOR_APPLICANT):

@@ -89,13 +89,14 @@ def application_edit(request: HttpRequest, uuid) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST)
         docs = _documents_form(request, application, request.POST, request.FILES)
-        if form.is_valid() and docs.is_valid():
-            # Drafts keep what was typed, even when a file below is refused.
+        # Drafts keep what was typed, even when a file below is refused.
+        if form.is_valid():
             services.application_update_draft(
                 application=application,
                 applicant=request.user,
                 form_data=form_to_json(form.cleaned_data),
             )
+        if form.is_valid() and docs.is_valid():
             for name, upload in list(docs.cleaned_data.items()):
                 if not upload or not name.startswith("doc_"):
                     continue

@@ -17,3 +17,21 @@ def with_sla_state(queryset: QuerySet) -> QuerySet:
         sla_state=Subquery(timers.values("state")[:1]),
         sla_provisional=Subquery(timers.values("is_provisional")[:1]),
     )
+
+
+def with_sla_clock(queryset: QuerySet, *, application: str = "pk") -> QuerySet:
+    """``queryset`` annotated with the application's service clock, for the
+    officer queues: ``sla_state`` (a ``TimerState`` value or ``None``) and
+    ``sla_remaining`` (``timedelta`` of working time left, written by the
+    engine when the clock stops: meaningful while ``paused``, when ``due_at``
+    is empty). ``application`` names the application's primary key in the
+    queryset (``"pk"`` for applications, ``"application_id"`` for steps).
+    Two correlated subqueries on the unique (application, no step) timer,
+    evaluated for the rows returned only; no extra round trip."""
+    timers = SlaTimer.objects.filter(
+        application_id=OuterRef(application), step__isnull=True
+    )
+    return queryset.annotate(
+        sla_state=Subquery(timers.values("state")[:1]),
+        sla_remaining=Subquery(timers.values("remaining")[:1]),
+    )

@@ -14,6 +14,9 @@ from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+#: The workflow fixtures (agencies, citizen, officers, login) every folder shares.
+pytest_plugins = ["tests.support.fixtures"]
+
 REQUIRE_SERVICES = os.environ.get("PTSP_REQUIRE_SERVICES") == "1"
 
 # Property tests: no deadline (a timing assert in disguise, flaky on a busy CI

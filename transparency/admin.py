@@ -19,7 +19,14 @@ from .models import (
 
 @admin.register(Complaint)
 class ComplaintAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "agency", "subject_kind", "status", "due_at")
+    list_display = (
+        "reference",
+        "agency",
+        "subject_kind",
+        "status",
+        "due_at",
+        "lapor_status",
+    )
     list_filter = ("status", "subject_kind", "agency")
     search_fields = ("reference", "lapor_tracking_id", "title")
     list_select_related = ("agency",)

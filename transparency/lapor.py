@@ -30,6 +30,16 @@ from django.conf import settings
 
 import httpx
 
+#: LAPOR! statuses that end a report (compared case-insensitively): the
+#: complaint closes and is no longer polled. "Selesai" is LAPOR!'s own word
+#: for a finished report; the others are the gateway's synonyms.
+FINAL_STATUSES = frozenset({"selesai", "ditutup", "closed", "done"})
+
+
+def is_final(status: str) -> bool:
+    """Whether the LAPOR! ``status`` ends the report."""
+    return status.strip().casefold() in FINAL_STATUSES
+
 
 class LaporError(Exception):
     """LAPOR! could not take the report."""

@@ -360,7 +360,9 @@ class Complaint(TimeStampedModel):
 
     ``due_at`` is the answer deadline: ``TRANSPARENCY_COMPLAINT_WORKING_DAYS``
     working days on the agency's working-time calendar (aware UTC).
-    ``lapor_tracking_id`` is the SP4N-LAPOR! tracking id after a hand-over.
+    ``lapor_tracking_id`` is the SP4N-LAPOR! tracking id after a hand-over;
+    ``lapor_status`` its status there, polled back (``lapor_checked_at``) until
+    LAPOR! finishes it, which closes the complaint.
     """
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
@@ -438,6 +440,16 @@ class Complaint(TimeStampedModel):
     )
     forwarded_at = models.DateTimeField(
         _("handed over at"), null=True, blank=True, editable=False
+    )
+    lapor_status = models.CharField(
+        _("SP4N-LAPOR! status"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("As LAPOR! names it, polled back by the beat sweep."),
+    )
+    lapor_checked_at = models.DateTimeField(
+        _("SP4N-LAPOR! status checked at"), null=True, blank=True, editable=False
     )
     overdue_notified_at = models.DateTimeField(
         _("overdue notice sent at"),

@@ -36,7 +36,7 @@ from .choices import (
 )
 from .deadlines import complaint_due_at
 from .ikm import ELEMENT_FIELDS, SCALE
-from .lapor import LaporClient, LaporReport
+from .lapor import LaporClient, LaporReport, is_final
 from .models import Complaint, SurveyInvitation, SurveyResponse
 from .permissions import MANAGER_ROLES
 
@@ -458,3 +458,50 @@ def complaint_lapor_submit(
             dedupe_key=f"complaint:{complaint.pk}:forwarded",
         )
     return complaint
+
+
+def complaint_lapor_poll(
+    *, complaint_id: int, client: LaporClient | None = None
+) -> bool:
+    """Ask LAPOR! for the status of a handed-over complaint and keep it.
+    Returns ``True`` when the status changed (audited as
+    ``complaint.lapor_status``); a status that ends the report
+    (``lapor.is_final``, e.g. "Selesai") closes the complaint. Nothing to do
+    (gone, not forwarded, no tracking id yet): ``False``. Safe to run twice:
+    an unchanged status only moves ``lapor_checked_at``. The network call
+    happens outside any transaction. Raises ``LaporUnavailable`` /
+    ``LaporRejected``."""
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if (
+        complaint is None
+        or complaint.status != ComplaintStatus.FORWARDED
+        or not complaint.lapor_tracking_id
+    ):
+        return False
+    client = client or LaporClient.from_settings()
+    status = client.status(complaint.lapor_tracking_id)[:100]
+    with transaction.atomic(durable=True):
+        complaint = _lock(complaint)
+        if complaint.status != ComplaintStatus.FORWARDED:
+            return False
+        complaint.lapor_checked_at = timezone.now()
+        changed = bool(status) and status != complaint.lapor_status
+        fields = ["lapor_checked_at", "updated_at"]
+        changes = {}
+        if changed:
+            changes["lapor_status"] = [complaint.lapor_status, status]
+            complaint.lapor_status = status
+            fields.append("lapor_status")
+            if is_final(status):
+                changes["status"] = [complaint.status, ComplaintStatus.CLOSED]
+                complaint.status = ComplaintStatus.CLOSED
+                fields.append("status")
+        complaint.save(update_fields=fields)
+        if changed:
+            audit_record(
+                action="complaint.lapor_status",
+                obj=complaint,
+                changes=changes,
+                actor_agency=complaint.agency.code,
+            )
+    return changed

@@ -3,6 +3,7 @@ take ids and are safe to run twice."""
 
 import datetime as dt
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from celery import shared_task
@@ -11,9 +12,10 @@ from audit.context import audit_actor
 
 from .aggregates import stats_refresh
 from .choices import ComplaintStatus
-from .lapor import LaporUnavailable
+from .lapor import LaporRejected, LaporUnavailable
 from .models import Complaint
 from .services import (
+    complaint_lapor_poll,
     complaint_lapor_submit,
     complaints_overdue_sweep,
     survey_invitations_sweep,
@@ -73,3 +75,39 @@ def complaints_lapor_redrive_task() -> int:
     for pk in ids:
         complaint_lapor_submit_task.delay(pk)
     return len(ids)
+
+
+#: How often at most one complaint's LAPOR! status is asked again, and how many
+#: a sweep asks about (the sweep runs every 30 minutes).
+LAPOR_POLL_INTERVAL = dt.timedelta(hours=1)
+LAPOR_POLL_BATCH = 200
+
+
+@shared_task
+def complaints_lapor_poll_task() -> int:
+    """Beat sweep: ask LAPOR! for the status of the open handed-over
+    complaints (forwarded, with a tracking id) not checked for
+    ``LAPOR_POLL_INTERVAL``, the longest-unchecked first, at most
+    ``LAPOR_POLL_BATCH``. Idempotent (an unchanged status changes nothing but
+    the check time). Stops at the first ``LaporUnavailable``: the next sweep
+    tries again. Returns how many statuses changed."""
+    due = timezone.now() - LAPOR_POLL_INTERVAL
+    ids = list(
+        Complaint.objects.filter(
+            status=ComplaintStatus.FORWARDED,
+            lapor_tracking_id__gt="",
+        )
+        .filter(Q(lapor_checked_at__isnull=True) | Q(lapor_checked_at__lt=due))
+        .order_by(F("lapor_checked_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:LAPOR_POLL_BATCH]
+    )
+    changed = 0
+    with audit_actor(system="system:complaints_lapor_poll_task"):
+        for pk in ids:
+            try:
+                changed += complaint_lapor_poll(complaint_id=pk)
+            except LaporUnavailable:
+                break
+            except LaporRejected:
+                continue  # an unknown tracking id: asked again next time
+    return changed

@@ -23,6 +23,7 @@ from permits.forms import OfficerActionForm
 from permits.selectors import application_timeline, officer_actions_for
 from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
+from sla.selectors import with_sla_clock
 
 from . import services, viewer
 from .filters import TaskFilter
@@ -92,12 +93,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     base = tasks_for(request.user, tab, officers=officers)
     taskfilter = TaskFilter(request.GET or None, queryset=base, request=request)
     filtered = taskfilter.qs if taskfilter.is_valid() else base
+    # The clock's state on the page's rows only (not in the counts): a paused
+    # application has no deadline; the row says so, with the time left.
+    shown = with_sla_clock(filtered, application="application_id")
     sort = request.GET.get("sort", "due")
     if sort not in SORTS:
         sort = "due"
     try:
         page = paginate(
-            filtered,
+            shown,
             SORTS[sort],
             request.GET.get("cursor"),
             _page_size(),
@@ -106,7 +110,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         messages.warning(
             request, _("That page link is broken; here is the first page.")
         )
-        page = paginate(filtered, SORTS[sort], None, _page_size())
+        page = paginate(shown, SORTS[sort], None, _page_size())
     filtering = any(request.GET.get(k) for k in taskfilter.filters)
     counts = {
         t: capped_count(tasks_for(request.user, t, officers=officers)) for t in tabs

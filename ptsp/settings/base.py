@@ -312,6 +312,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "transparency.tasks.complaints_lapor_redrive_task",
         "schedule": crontab(minute="*/15"),
     },
+    # The SP4N-LAPOR! status of handed-over complaints, polled back; a finished
+    # report closes the complaint. https://crontab.guru/#7,37_*_*_*_*
+    "transparency-complaints-lapor-poll": {
+        "task": "transparency.tasks.complaints_lapor_poll_task",
+        "schedule": crontab(minute="7,37"),
+    },
 }
 
 # --- Issued documents (issue 14) -------------------------------------------------

@@ -1,5 +1,9 @@
 """``{% sla_expected application as sla %}``: the expected completion shown to
-citizens on the timeline, the tracking page and the receipt (issue 9)."""
+citizens on the timeline, the tracking page and the receipt (issue 9);
+``{{ duration|sla_hours_minutes }}``: working time as whole hours and minutes
+for the officer queues."""
+
+import datetime as dt
 
 from django import template
 from django.utils import timezone
@@ -41,3 +45,14 @@ def sla_expected(application) -> dict | None:
         "left_minutes": seconds % 3600 // 60,
         "provisional": timer.is_provisional,
     }
+
+
+@register.filter
+def sla_hours_minutes(left: dt.timedelta | None) -> dict | None:
+    """``{"hours", "minutes"}`` of a working-time ``timedelta`` (never
+    negative, seconds dropped), ``None`` for ``None``: the template words it
+    (``{% blocktranslate %}{{ hours }} h {{ minutes }} min{% endblocktranslate %}``)."""
+    if left is None:
+        return None
+    seconds = max(int(left.total_seconds()), 0)
+    return {"hours": seconds // 3600, "minutes": seconds % 3600 // 60}

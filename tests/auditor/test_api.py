@@ -7,7 +7,7 @@ import pytest
 from audit.models import AuditEntry
 from auditor.models import VerificationRun
 from auditor.permissions import AUDITOR_WRITE_ALLOWED
-from tests.permits.conftest import submit
+from tests.support.workflow import submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

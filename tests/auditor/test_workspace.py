@@ -12,7 +12,7 @@ from audit.models import AuditEntry
 from auditor.models import VerificationRun, VerificationStatus
 from auditor.selectors import TrailFilter, trail_page
 from auditor.tasks import verification_run_task
-from tests.permits.conftest import submit
+from tests.support.workflow import submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -230,3 +230,45 @@ def test_trail_names_applications_by_reference_and_the_full_check_reads_clearly(
         "Periksa seluruh rantai sejak catatan bersegel pertama (lebih lambat)" in html
     )
     assert "(lebih lambat):" not in html
+
+
+def test_a_citizens_draft_is_not_in_the_trail_until_it_is_submitted(
+    client, auditor_user, licence, citizen, settings, tmp_path
+):
+    """Drafts are the citizen's private workspace: the auditor's trail, the
+    object timeline and the CSV export leave out the draft and the file
+    uploaded into it; once submitted, the whole history shows."""
+    from permits.services import application_submit
+    from tests.support.workflow import draft_with_ktp
+
+    settings.MEDIA_ROOT = tmp_path
+    draft, document = draft_with_ktp(licence, citizen)
+    about_draft = {
+        ("permits.application", str(draft.pk)),
+        ("permits.applicationdocument", str(document.pk)),
+    }
+    assert AuditEntry.objects.filter(
+        object_type="permits.application", object_id=str(draft.pk)
+    ).exists()  # recorded, only not shown
+
+    def shown(**params) -> set:
+        response = client.get(reverse("auditor:workspace"), params)
+        assert response.status_code == 200
+        return {(e.object_type, e.object_id) for e in response.context["page"].entries}
+
+    def exported() -> str:
+        response = client.get(reverse("auditor:export"))
+        return b"".join(response.streaming_content).decode()
+
+    client.force_login(auditor_user)
+    assert not shown() & about_draft
+    timeline = reverse(
+        "auditor:object_timeline", args=["permits.application", str(draft.pk)]
+    )
+    assert client.get(timeline).context["page"].entries == []
+    assert f"permits.application,{draft.pk}," not in exported()
+
+    application_submit(application=draft, applicant=citizen, idempotency_key="s")
+    assert shown() >= about_draft
+    actions = {e.action for e in client.get(timeline).context["page"].entries}
+    assert {"application.create", "application.submitted"} <= actions

@@ -11,7 +11,9 @@ Actors (see ``world.py``): ``anon``; ``citizen_a`` (owns the application and
 the draft) and ``citizen_b``; ``officer_a`` (DPMPTSP front office: the
 application's active step) and ``supervisor_a`` (DPMPTSP supervisor);
 ``officer_b`` (Dinsos front office: no step in it); ``office_staff`` (MPP front
-office with no agency); ``auditor`` (read-only); ``admin``.
+office with no agency); ``auditor`` (read-only, every agency, submitted
+applications only: the trail leaves citizen A's draft out,
+``tests/auditor/test_workspace.py``); ``admin``.
 
 The auditor is read-only: on every non-GET route they must get a 403,
 whatever the rule says (``auditor_may_post`` for POSTs that change no

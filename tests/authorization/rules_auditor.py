@@ -1,4 +1,7 @@
-"""Routes of the auditor's read-only workspace (issue 15)."""
+"""Routes of the auditor's read-only workspace (issue 15). Auditors read every
+agency's trail but not the citizens' drafts: what the trail pages answer about
+a draft is checked in tests/auditor/test_workspace.py
+(``test_a_citizens_draft_is_not_in_the_trail_until_it_is_submitted``)."""
 
 from .rules import AUDITORS, Rule
 

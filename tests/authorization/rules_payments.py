@@ -29,4 +29,10 @@ RULES = {
     "payments:confirm": Rule(elsewhere=VIEWS),
     "payments:evidence": Rule(elsewhere=VIEWS),
     "payments:bill_issue": Rule(elsewhere=VIEWS),
+    # Refunds: the list answers everyone signed in with their scope (as the
+    # API's list); request and decision need a paid bill: tests/payments.
+    "payments:refund_list": signed_in(),
+    "payments:refund_request": Rule(elsewhere=VIEWS),
+    "payments:refund_detail": Rule(elsewhere=VIEWS),
+    "payments:refund_decide": Rule(elsewhere=VIEWS),
 }

@@ -19,7 +19,7 @@ from permits.services import (
     application_submit,
     document_upload,
 )
-from tests.permits.conftest import VALID_FORM, make_service
+from tests.support.workflow import VALID_FORM, make_service
 from tests.workspace.conftest import pdf_bytes
 from workspace.models import InternalNote
 

@@ -23,7 +23,7 @@ from permits.services import (
     document_upload,
 )
 from tests.audit.conftest import seal_all
-from tests.permits.conftest import VALID_FORM, make_officer, make_service, make_user
+from tests.support.workflow import VALID_FORM, make_officer, make_service, make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -16,7 +16,7 @@ from agencies.models import Agency
 from audit.context import audit_actor
 from permits.services import application_create_draft, application_submit
 from tests.accounts.conftest import make_staff  # noqa: F401  (fixture)
-from tests.permits.conftest import VALID_FORM, make_service
+from tests.support.workflow import VALID_FORM, make_service
 
 from .test_applications import PASSWORD, _log_in
 

@@ -9,7 +9,7 @@ from accounts.choices import OfficerRole
 from agencies.choices import StepKind
 from audit.context import audit_actor
 from permits.services import application_create_draft, document_upload
-from tests.permits.conftest import dinkes, dpmptsp, make_service, make_user  # noqa: F401  (fixtures)
+from tests.support.workflow import make_service, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -19,8 +19,8 @@ def test_citizen_reuses_an_earlier_ktp(
     live_server,
     page,
     assert_page_ok,
-    dpmptsp,  # noqa: F811
-    dinkes,  # noqa: F811
+    dpmptsp,
+    dinkes,
     settings,
     tmp_path,
 ):

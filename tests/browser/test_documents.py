@@ -13,14 +13,10 @@ from audit.context import audit_actor
 from documents.signing import documents_signer, signature_check
 from tests.documents.conftest import issue
 from tests.permits.conftest import (  # noqa: F401  (fixtures)
-    approver,
-    citizen,
-    dinkes,
-    dpmptsp,
-    front_office,
     licence,
+)
+from tests.support.workflow import (
     submit,
-    verifier,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,10 +50,10 @@ def test_download_scan_verify_revoke(
     settings,
     tmp_path,
     licence,  # noqa: F811
-    citizen,  # noqa: F811
-    front_office,  # noqa: F811
-    verifier,  # noqa: F811
-    approver,  # noqa: F811
+    citizen,
+    front_office,
+    verifier,
+    approver,
 ):
     settings.MEDIA_ROOT = tmp_path
     settings.PORTAL_BASE_URL = live_server.url  # the QR code's origin

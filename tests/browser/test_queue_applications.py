@@ -16,8 +16,8 @@ from notifications.models import Notification
 from queueing.choices import TicketChannel
 from queueing.models import CounterOperator
 from queueing.services import ticket_issue
-from tests.permits.conftest import make_service, make_user, submit
 from tests.queueing.factories import OfficeFactory, ServiceGroupFactory, make_counter
+from tests.support.workflow import make_service, make_user, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

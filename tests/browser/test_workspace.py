@@ -18,7 +18,7 @@ from permits.services import (
     document_upload,
 )
 from tests.accounts.conftest import make_staff  # noqa: F401  (fixture)
-from tests.permits.conftest import VALID_FORM, make_service
+from tests.support.workflow import VALID_FORM, make_service
 from tests.workspace.conftest import pdf_bytes
 from workspace.services import tasks_assign
 

@@ -13,7 +13,6 @@ from agencies.models import Agency, Office, Service
 from agencies.services import catalogue_apply
 from audit.context import audit_actor
 from tests.accounts.conftest import deliver_all, make_staff  # noqa: F401
-from tests.permits.conftest import login  # noqa: F401  (fixture)
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NIK = "3671051203850001"  # born 12-03-1985 in Kota Tangerang

@@ -164,3 +164,35 @@ def test_the_confirmation_message_names_the_reference(
     html = response.content.decode()
     assert reference in html
     assert "None" not in html
+
+
+def test_a_file_for_an_unlisted_requirement_is_refused_and_answers_are_kept(
+    client, login, operator, correction_service, settings, tmp_path
+):
+    """At the counter too: a file posted under a requirement the service does
+    not list is named in the error, nothing is stored, the answers are saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from permits.models import ApplicationDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    assisted = filed(operator, correction_service, confirm=False)
+    login(operator)
+    response = client.post(
+        reverse("channeling:detail", args=[assisted.uuid]),
+        {
+            **{k: v for k, v in CORRECTION.items() if isinstance(v, str)},
+            **{
+                k: v
+                for k, v in assisted.application.form_data.items()
+                if isinstance(v, str)
+            },
+            "full_name": "Siti Rahmawati",
+            "doc_akta-cerai": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"),
+        },
+    )
+    assert response.status_code == 200
+    assert "bukan persyaratan layanan ini" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+    assisted.application.refresh_from_db()
+    assert assisted.application.form_data["full_name"] == "Siti Rahmawati"

@@ -10,19 +10,12 @@ from documents.tasks import document_render
 from permits.services import application_approve, application_step_complete
 from tests.permits.conftest import (  # noqa: F401  (fixtures)
     _audit_actor,
-    approver,
-    citizen,
-    dinkes,
-    dinkes_head,
-    dpmptsp,
-    front_office,
     licence,
-    login,
-    make_officer,
-    other_citizen,
-    submit,
     submitted,
-    verifier,
+)
+from tests.support.workflow import (  # noqa: F401  (used here or by tests)
+    make_officer,
+    submit,
 )
 
 

@@ -243,7 +243,7 @@ def test_receipt_lists_the_documents_received(licence, citizen, settings, tmp_pa
 
     settings.MEDIA_ROOT = tmp_path
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    from tests.permits.conftest import VALID_FORM
+    from tests.support.workflow import VALID_FORM
 
     draft = application_create_draft(
         applicant=citizen, service=licence, form_data=dict(VALID_FORM)

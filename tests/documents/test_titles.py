@@ -5,7 +5,7 @@ import pytest
 from accounts.choices import OfficerRole
 from agencies.choices import StepKind
 from documents.rendering import document_html, validity_statement
-from tests.permits.conftest import BUILDING_FORM, VALID_FORM, make_service
+from tests.support.workflow import BUILDING_FORM, VALID_FORM, make_service
 
 from .conftest import issue
 

@@ -19,9 +19,8 @@ from audit.context import audit_actor
 from payments.gateways.protocol import signed_headers
 from payments.services import bill_issue
 from permits.services import application_step_complete
-from tests.permits.conftest import (  # noqa: F401  (fixture)
+from tests.support.workflow import (  # noqa: F401  (used here or by tests)
     VALID_FORM,
-    login,
     make_officer,
     make_user,
     submit,
@@ -104,16 +103,6 @@ def bapenda(db):
 @pytest.fixture
 def pbg(perkim, dpmptsp):
     return make_pbg_service(perkim=perkim, dpmptsp=dpmptsp)
-
-
-@pytest.fixture
-def citizen(db):
-    return make_user("warga")
-
-
-@pytest.fixture
-def other_citizen(db):
-    return make_user("warga2")
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from rest_framework.test import APIClient
 
 from permits.choices import ApplicationStatus
 from permits.models import Application, ApplicationDocument
-
-from .conftest import VALID_FORM, active_step
+from tests.support.workflow import VALID_FORM, active_step
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

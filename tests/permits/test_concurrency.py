@@ -11,8 +11,7 @@ from permits.choices import ApplicationStatus
 from permits.models import Application
 from permits.services import application_reject, application_step_complete
 from ptsp.exceptions import ApplicationError
-
-from .conftest import make_officer, submit
+from tests.support.workflow import make_officer, submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,7 @@ import time_machine
 from accounts.choices import DelegationKind, OfficerRole
 from accounts.services import delegation_create
 from permits.selectors import steps_active_for, work_list_for
-
-from .conftest import active_step, make_officer
+from tests.support.workflow import active_step, make_officer
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from permits.models import Application, ApplicationDocument
-
-from .conftest import VALID_FORM
+from tests.support.workflow import VALID_FORM
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -85,3 +84,49 @@ def test_an_upload_refused_by_the_workflow_leaves_no_file_behind(
     assert response.status_code in (400, 409), response.content
     assert ApplicationDocument.objects.count() == 0
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("id", "bukan persyaratan layanan ini"), ("en", "is not a requirement")],
+)
+def test_an_upload_for_a_requirement_the_service_does_not_list_is_refused(
+    draft, tmp_path, language, expected
+):
+    """The code is a well-formed slug but not in the version's requirements:
+    400 in the user's language, no document, no file, the draft unchanged."""
+    c, application = draft
+    before = (application.form_data, application.version)
+    response = c.post(
+        reverse("api:permits-api:application-documents", args=[application.uuid]),
+        {"requirement_code": "akta-cerai", "file": SimpleUploadedFile("a.pdf", PDF)},
+        format="multipart",
+        headers={"accept-language": language},
+    )
+    assert response.status_code == 400, response.content
+    assert expected in response.json()["detail"]
+    assert response.json()["requirement_code"] == "akta-cerai"
+    assert ApplicationDocument.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    application.refresh_from_db()
+    assert (application.form_data, application.version) == before
+    assert not application.document_links.exists()
+
+
+def test_reusing_a_document_of_another_requirement_is_refused(draft, citizen):
+    """An earlier upload for a requirement this service does not list cannot be
+    attached by its uuid either."""
+    from django.core.files.base import ContentFile
+
+    c, application = draft
+    foreign = ApplicationDocument(
+        owner=citizen,
+        requirement_code="akta-cerai",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
+    foreign.file.save("x.pdf", ContentFile(PDF))
+    response = _upload(c, application, document=str(foreign.uuid))
+    assert response.status_code == 400, response.content
+    assert not application.document_links.exists()

@@ -8,8 +8,7 @@ import pytest
 
 from permits.choices import ApplicationStatus
 from permits.services import application_create_draft, application_submit
-
-from .conftest import VALID_FORM, active_step
+from tests.support.workflow import VALID_FORM, active_step
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

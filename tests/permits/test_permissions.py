@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 from accounts.choices import OfficerRole
 from accounts.permissions import user_can
 from permits.selectors import application_qs_visible_to
-
-from .conftest import active_step, make_officer
+from tests.support.workflow import active_step, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ def test_officers_of_a_step_agency_see_it_but_act_only_with_the_role(
 def test_list_endpoint_query_count_does_not_grow(
     licence, citizen, login, django_assert_max_num_queries
 ):
-    from .conftest import submit
+    from tests.support.workflow import submit
 
     for n in range(5):
         submit(licence, citizen, key=f"k{n}")

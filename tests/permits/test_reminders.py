@@ -14,8 +14,7 @@ from permits.tasks import (
     applications_lapse_overdue_task,
     applications_remind_deadline_task,
 )
-
-from .conftest import VALID_FORM, active_step
+from tests.support.workflow import VALID_FORM, active_step
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -30,8 +30,13 @@ from permits.services import (
     document_upload,
 )
 from ptsp.exceptions import ApplicationError, InvalidTransition, StaleVersion
-
-from .conftest import VALID_FORM, active_step, make_officer, make_service, submit
+from tests.support.workflow import (
+    VALID_FORM,
+    active_step,
+    make_officer,
+    make_service,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

@@ -6,16 +6,38 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
+from accounts.choices import OfficerRole
+from agencies.choices import StepKind
 from permits.services import (
     application_create_draft,
     application_submit,
     document_upload,
 )
-
-from .conftest import VALID_FORM
+from tests.support.workflow import VALID_FORM, make_service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def licence(dpmptsp, dinkes):
+    """The practice licence with five requirements: an upload must name one of
+    its version's requirements."""
+    A = StepKind.AGENCY
+    return make_service(
+        code="sip-dokter",
+        agency=dinkes,
+        issuer=dpmptsp,
+        requirements=[
+            {"code": f"doc{n}", "name": f"Dokumen {n}", "name_en": f"Document {n}"}
+            for n in range(5)
+        ],
+        steps=[
+            (A, dpmptsp, OfficerRole.FRONT_OFFICE, "", ""),
+            (A, dinkes, OfficerRole.VERIFIER, "", ""),
+            (A, dpmptsp, OfficerRole.APPROVER, "", ""),
+        ],
+    )
 
 
 def _statements(licence, citizen, documents: int, key: str) -> int:

@@ -8,8 +8,7 @@ import pytest
 
 from permits.choices import ApplicationStatus
 from permits.models import Application
-
-from .conftest import VALID_FORM, active_step, submit
+from tests.support.workflow import VALID_FORM, active_step, submit
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
@@ -42,6 +41,39 @@ def test_draft_keeps_answers_when_a_file_is_refused(licence, citizen, login):
     application.refresh_from_db()
     assert application.form_data["full_name"] == "Siti"
     assert application.status == S.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("id", "bukan persyaratan layanan ini"), ("en", "is not a requirement")],
+)
+def test_a_file_for_an_unlisted_requirement_is_refused_and_answers_are_kept(
+    licence, citizen, login, tmp_path, language, expected
+):
+    """A hand-made form posts a file under a requirement the version does not
+    list: the page names it in the user's language, stores no file, and the
+    typed answers are saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from permits.models import ApplicationDocument
+
+    c = login(citizen)
+    application = _start(c, licence)
+    response = c.post(
+        reverse("permits:edit", args=[application.uuid]),
+        {
+            "save": "1",
+            "full_name": "Siti",
+            "doc_akta-cerai": SimpleUploadedFile("a.pdf", PDF, "application/pdf"),
+        },
+        headers={"accept-language": language},
+    )
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert ApplicationDocument.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    application.refresh_from_db()
+    assert application.form_data["full_name"] == "Siti"
 
 
 def test_submit_twice_with_one_key_gives_one_receipt(licence, citizen, login):

@@ -6,7 +6,6 @@ import pytest
 from privacy.access import record_access
 from privacy.choices import AccessKind
 from privacy.models import PersonalDataAccess
-from tests.permits.conftest import VALID_FORM
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -37,7 +36,7 @@ def test_the_applicant_reading_their_own_application_is_not_logged(
 
 def test_an_officer_of_another_agency_gets_404_and_no_log(client, submitted, dinsos):
     from accounts.choices import OfficerRole
-    from tests.permits.conftest import make_officer
+    from tests.support.workflow import make_officer
 
     outsider = make_officer("luar", agency=dinsos, role=OfficerRole.VERIFIER)
     client.force_login(outsider.user)
@@ -48,23 +47,11 @@ def test_an_officer_of_another_agency_gets_404_and_no_log(client, submitted, din
 def test_document_download_is_logged(
     client, licence, citizen, front_office, settings, tmp_path
 ):
-    from permits.services import (
-        application_create_draft,
-        application_submit,
-        document_upload,
-    )
+    from permits.services import application_submit
+    from tests.support.workflow import draft_with_ktp
 
     settings.MEDIA_ROOT = tmp_path
-    draft = application_create_draft(
-        applicant=citizen, service=licence, form_data=dict(VALID_FORM)
-    )
-    document = document_upload(
-        owner=citizen,
-        requirement_code="ktp",
-        content=PDF,
-        original_name="ktp.pdf",
-        application=draft,
-    )
+    draft, document = draft_with_ktp(licence, citizen, PDF)
     application, _code = application_submit(
         application=draft, applicant=citizen, idempotency_key="d1"
     )

@@ -15,7 +15,7 @@ from notifications.models import Notification
 from queueing.choices import TicketChannel
 from queueing.models import Booking
 from queueing.services import ticket_call_next, ticket_issue
-from tests.permits.conftest import make_service, make_user, submit
+from tests.support.workflow import make_service, make_user, submit
 
 from .conftest import NIK_1
 

@@ -28,17 +28,9 @@ from agencies.models import (
 )
 from audit.context import audit_actor
 from permits.services import application_create_draft, application_submit
-from tests.permits.conftest import (
-    login,
-    make_officer,
-    make_service,
-    make_user,
-    valid_form_for,
-)
+from tests.support.workflow import make_officer, make_service, valid_form_for
 
 from .calendars import CUTI_BERSAMA_2026, NATIONAL_HOLIDAYS_2026, RAMADAN_2026
-
-__all__ = ["login", "make_officer", "make_user"]
 
 
 @pytest.fixture(autouse=True)
@@ -82,16 +74,6 @@ def city_calendar(db):
             closes_at=dt.time(14),
         )
     return calendar
-
-
-@pytest.fixture
-def dpmptsp(db):
-    return Agency.objects.create(code="DPMPTSP", name="DPMPTSP", kind="dinas")
-
-
-@pytest.fixture
-def dinkes(db):
-    return Agency.objects.create(code="DINKES", name="Dinkes", kind="dinas")
 
 
 @pytest.fixture
@@ -176,33 +158,8 @@ def pbg(city_calendar, dpmptsp, perkim):
 
 
 @pytest.fixture
-def citizen(db):
-    return make_user("warga")
-
-
-@pytest.fixture
-def front_office(dpmptsp):
-    return make_officer("fo", agency=dpmptsp, role=OfficerRole.FRONT_OFFICE)
-
-
-@pytest.fixture
-def verifier(dinkes):
-    return make_officer("verif", agency=dinkes, role=OfficerRole.VERIFIER)
-
-
-@pytest.fixture
-def approver(dpmptsp):
-    return make_officer("ttd", agency=dpmptsp, role=OfficerRole.APPROVER)
-
-
-@pytest.fixture
 def supervisor(dpmptsp):
     return make_officer("spv", agency=dpmptsp, role=OfficerRole.SUPERVISOR)
-
-
-@pytest.fixture
-def dinkes_head(dinkes):
-    return make_officer("kadis", agency=dinkes, role=OfficerRole.AGENCY_HEAD)
 
 
 @pytest.fixture

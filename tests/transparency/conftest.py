@@ -20,7 +20,9 @@ from permits.services import (
 )
 from tests.agencies.factories import CalendarFactory
 from tests.permits.conftest import *  # noqa: F403  (workflow fixtures)
-from tests.permits.conftest import active_step, make_officer, make_user
+from tests.support.workflow import active_step, make_officer, make_user
+from transparency.choices import ComplaintSubject
+from transparency.services import complaint_file
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -100,3 +102,17 @@ def make_user_in_group(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def complaint(submitted, citizen, city_calendar):
+    """A complaint about ``submitted``, filed Friday 6 March 2026 after closing
+    time (WIB)."""
+    with at(2026, 3, 6, 16):  # Friday after closing time
+        return complaint_file(
+            citizen=citizen,
+            kind=ComplaintSubject.APPLICATION,
+            application=submitted,
+            title="Lama sekali",
+            description="Sudah dua minggu belum ada kabar.",
+        )

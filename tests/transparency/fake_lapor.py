@@ -71,6 +71,9 @@ def _handler(fake: FakeLapor):
 
         def do_GET(self) -> None:
             fake.requests.append(("GET", self.path))
+            if fake.fail_with:
+                self._send(fake.fail_with, {"error": "failing on purpose"})
+                return
             if not self._authorized():
                 return
             tracking_id = self.path.rsplit("/", 1)[-1]

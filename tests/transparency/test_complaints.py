@@ -30,18 +30,6 @@ from .fake_lapor import FakeLapor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def complaint(submitted, citizen, city_calendar):
-    with at(2026, 3, 6, 16):  # Friday after closing time
-        return complaint_file(
-            citizen=citizen,
-            kind=ComplaintSubject.APPLICATION,
-            application=submitted,
-            title="Lama sekali",
-            description="Sudah dua minggu belum ada kabar.",
-        )
-
-
 def test_complaint_about_an_application_goes_to_its_agency(complaint, submitted):
     assert complaint.agency == submitted.service.agency  # Dinkes owns the licence
     assert complaint.status == ComplaintStatus.SUBMITTED

@@ -11,22 +11,11 @@ import time_machine
 
 from tests.support.dead_broker import dead_broker  # noqa: F401
 from transparency import tasks
-from transparency.choices import ComplaintStatus, ComplaintSubject
+from transparency.choices import ComplaintStatus
 from transparency.models import Complaint
-from transparency.services import complaint_file, complaint_forward
+from transparency.services import complaint_forward
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-
-@pytest.fixture
-def complaint(submitted, citizen, city_calendar):
-    return complaint_file(
-        citizen=citizen,
-        kind=ComplaintSubject.APPLICATION,
-        application=submitted,
-        title="Lama sekali",
-        description="Sudah dua minggu belum ada kabar.",
-    )
 
 
 def test_forwarding_with_the_broker_down_is_redriven_by_the_sweep(

@@ -6,24 +6,12 @@ from django.urls import reverse
 
 import pytest
 
-from transparency.choices import ComplaintSubject
 from transparency.models import SurveyInvitation
-from transparency.services import complaint_file, survey_invitations_sweep
+from transparency.services import survey_invitations_sweep
 
 from .conftest import issue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def complaint(submitted, citizen, city_calendar):
-    return complaint_file(
-        citizen=citizen,
-        kind=ComplaintSubject.APPLICATION,
-        application=submitted,
-        title="Lama",
-        description="Belum ada kabar.",
-    )
 
 
 @pytest.fixture

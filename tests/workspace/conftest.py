@@ -10,28 +10,22 @@ import pytest
 from accounts.choices import OfficerRole
 from tests.permits.conftest import (  # noqa: F401  (fixtures)
     _audit_actor,
-    approver,
-    citizen,
-    dinkes,
     dinsos,
-    dpmptsp,
-    front_office,
     licence,
-    login,
+)
+from tests.support.workflow import (
     make_officer,
-    other_citizen,
     submit,
-    verifier,
 )
 
 
 @pytest.fixture
-def colleague(dpmptsp):  # noqa: F811
+def colleague(dpmptsp):
     return make_officer("fo2", agency=dpmptsp, role=OfficerRole.FRONT_OFFICE)
 
 
 @pytest.fixture
-def supervisor(dpmptsp):  # noqa: F811
+def supervisor(dpmptsp):
     return make_officer("spv", agency=dpmptsp, role=OfficerRole.SUPERVISOR)
 
 

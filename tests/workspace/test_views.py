@@ -11,7 +11,6 @@ from django.urls import reverse
 import pytest
 
 from permits.models import ApplicationDocumentLink
-from permits.services import document_upload
 from workspace.keyset import encode
 from workspace.models import InternalNote
 
@@ -157,19 +156,10 @@ def test_viewer_renders_pdf_pages_as_png(
     make_applications, licence, citizen, front_office, login, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    from permits.services import application_create_draft, application_submit
-    from tests.permits.conftest import VALID_FORM
+    from permits.services import application_submit
+    from tests.support.workflow import draft_with_ktp
 
-    draft = application_create_draft(
-        applicant=citizen, service=licence, form_data=dict(VALID_FORM)
-    )
-    document = document_upload(
-        owner=citizen,
-        requirement_code="ktp",
-        content=pdf_bytes(2),
-        original_name="ktp.pdf",
-        application=draft,
-    )
+    draft, document = draft_with_ktp(licence, citizen, pdf_bytes(2))
     app, _code = application_submit(
         application=draft, applicant=citizen, idempotency_key="doc"
     )

@@ -107,6 +107,8 @@ class ComplaintOutputSerializer(serializers.ModelSerializer):
             "answer",
             "answered_at",
             "lapor_tracking_id",
+            "lapor_status",
+            "lapor_checked_at",
             "forwarded_at",
             "created_at",
         ]

@@ -26,13 +26,18 @@ class TaskApplicationSerializer(serializers.Serializer):
 
 class TaskOutputSerializer(serializers.ModelSerializer):
     """A task: an active step, its application, who holds it, its deadline
-    (aware UTC; ``null`` until the SLA engine sets it) and, for a colleague's
+    (aware UTC; ``null`` until the SLA engine sets it, and while the clock is
+    paused), the service clock's ``sla_state`` (``running``, ``paused``,
+    ``breached`` ...) and, while paused, the working minutes left
+    (``sla_remaining_minutes``) and, for a colleague's
     task held during their leave, whose it is (``delegated_from``)."""
 
     application = TaskApplicationSerializer(read_only=True)
     agency = serializers.SerializerMethodField()
     assigned_officer = OfficerRefSerializer(read_only=True, allow_null=True)
     delegated_from = serializers.SerializerMethodField()
+    sla_state = serializers.CharField(read_only=True, allow_null=True, default=None)
+    sla_remaining_minutes = serializers.SerializerMethodField()
 
     class Meta:
         model = ApplicationStep
@@ -45,9 +50,19 @@ class TaskOutputSerializer(serializers.ModelSerializer):
             "role",
             "assigned_officer",
             "due_at",
+            "sla_state",
+            "sla_remaining_minutes",
             "delegated_from",
         ]
         read_only_fields = fields
+
+    def get_sla_remaining_minutes(self, step) -> int | None:
+        """Whole minutes of working time left while the service clock is
+        ``paused`` (``due_at`` is then ``null``); ``null`` otherwise."""
+        left = getattr(step, "sla_remaining", None)
+        if getattr(step, "sla_state", None) != "paused" or left is None:
+            return None
+        return max(int(left.total_seconds()) // 60, 0)
 
     def get_agency(self, step) -> str | None:
         """The agency's code, from the view's ``agency_codes`` (no join)."""

@@ -26,6 +26,7 @@ from accounts.selectors import officers_acting_as
 from agencies.models import Agency
 from permits.models import Application, ApplicationStep
 from privacy.access import record_access
+from sla.selectors import with_sla_clock
 from workspace import services
 from workspace.filters import TaskFilter
 from workspace.permissions import MANAGING_ROLES
@@ -95,6 +96,13 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ):
             raise PermissionDenied
         return tasks_for(self.request.user, tab, officers=self._officers())
+
+    def filter_queryset(self, queryset):
+        # The clock's state for the rows of the page (``sla_state``,
+        # ``sla_remaining``): a paused application has no ``due_at``.
+        return with_sla_clock(
+            super().filter_queryset(queryset), application="application_id"
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -5,7 +5,8 @@ printed one. Refuses to run when ``DEBUG`` is off, so it can never seed producti
 Besides the named accounts, every agency and role that a step of a published
 service needs gets a demo officer (``<role>.<agency>``, e.g. ``teknis.perkim``
 for PBG's technical review, ``verifikator.dpmptsp`` for its levy assessment),
-so each catalogue journey can be walked to its end.
+so each catalogue journey can be walked to its end; they carry Indonesian
+names (``DEMO_OFFICER_NAMES``), like the named accounts.
 Loads the catalogue first when no agency exists (officers need agencies and
 offices). Demo staff log in without a second factor because the dev settings
 turn ``PTSP_STAFF_2FA_REQUIRED`` off.
@@ -51,6 +52,40 @@ DEMO_ACCOUNTS = [
     ("admin", "Admin Portal", StaffRole.ADMIN, None, None, ""),
 ]
 
+
+#: Indonesian names of the generated demo officers, handed out in the order of
+#: ``step_roles_needed`` (stable for a given catalogue; names may repeat when
+#: the catalogue needs more officers than the list holds).
+DEMO_OFFICER_NAMES = (
+    "Ahmad Fauzi",
+    "Nur Aini",
+    "Bambang Sutrisno",
+    "Fitri Handayani",
+    "Joko Susilo",
+    "Ratna Sari",
+    "Hadi Wijaya",
+    "Wulan Puspitasari",
+    "Eko Prasetyo",
+    "Indah Permatasari",
+    "Slamet Riyadi",
+    "Yuliana Putri",
+    "Dedi Kurniawan",
+    "Sri Mulyani",
+    "Teguh Santoso",
+    "Kartika Dewi",
+    "Rahmat Hidayat",
+    "Ayu Lestari",
+    "Wahyu Nugroho",
+    "Siti Nurhaliza",
+    "Irfan Maulana",
+    "Novi Anggraini",
+    "Budi Hartono",
+    "Lestari Wulandari",
+)
+
+#: The name the generated officers had before they got Indonesian ones
+#: (``Demo <role> <agency>``): a re-seed renames them.
+OLD_GENERATED_NAME_PREFIX = "Demo "
 
 #: Username prefix of a generated demo officer, per step role.
 ROLE_PREFIX = {
@@ -99,11 +134,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {label}{where}")
         covered = {(a, r) for _u, _n, r, a, _o, _k in DEMO_ACCOUNTS if a and r}
         covered.add(("DPMPTSP", StaffRole.FRONT_OFFICE))  # fo.mpp
-        for agency, role in step_roles_needed():
-            if (agency, role) in covered or role not in ROLE_PREFIX:
-                continue
+        generated = [
+            (agency, role)
+            for agency, role in step_roles_needed()
+            if (agency, role) not in covered and role in ROLE_PREFIX
+        ]
+        for n, (agency, role) in enumerate(generated):
             username = f"{ROLE_PREFIX[role]}.{agency.lower()}"
-            full_name = f"Demo {StaffRole(role).label} {agency}"
+            full_name = DEMO_OFFICER_NAMES[n % len(DEMO_OFFICER_NAMES)]
             with transaction.atomic():
                 where = self._seed(username, full_name, role, agency, None, "")
             self.stdout.write(f"  {username:<20} {StaffRole(role).label}{where}")
@@ -119,6 +157,8 @@ class Command(BaseCommand):
                 "email_verified_at": now,
             },
         )
+        if user.full_name.startswith(OLD_GENERATED_NAME_PREFIX):
+            user.full_name = full_name  # an English placeholder of an older seed
         user.is_active = True
         user.is_superuser = role == StaffRole.ADMIN
         user.is_staff = role in (StaffRole.ADMIN, StaffRole.AUDITOR)

@@ -128,9 +128,7 @@ class Command(BaseCommand):
         group.services.set(Service.objects.filter(is_published=True))
         counter, _ = Counter.objects.get_or_create(office=office, number=1)
         counter.service_groups.set([group])
-        officer = self._officer(
-            "loket.demo", "Petugas Loket Demo", FRONT_OFFICE, office
-        )
+        officer = self._officer("loket.demo", "Yanti Susanti", FRONT_OFFICE, office)
         CounterOperator.objects.get_or_create(counter=counter, officer=officer)
         self.stdout.write(
             f"Demo service point {DEMO_OFFICE}: open every day 00:00-24:00 WIB, "
