@@ -51,7 +51,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 def _practice_licence_submitted():
-    """A citizen's practice licence (SIP) with the ID card, just submitted."""
+    """A citizen's practice licence (SIP) with its first document, just submitted."""
     citizen = User.objects.create_user(
         username="dokter", password=CITIZEN_PASSWORD, full_name="Siti Rahma"
     )
@@ -63,7 +63,7 @@ def _practice_licence_submitted():
         )
         document_upload(
             owner=citizen,
-            requirement_code="ktp",
+            requirement_code=draft.service_version.requirements[0]["code"],
             content=PDF,
             original_name="ktp.pdf",
             application=draft,
