@@ -29,6 +29,13 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="A/B rounds (≥ 5).")
     parser.add_argument("--only", default="", help="Comma-separated scenario names.")
     parser.add_argument(
+        "--queue-calls",
+        type=int,
+        default=None,
+        help="Calls per counter and phase of the queue scenarios (default: "
+        "enough for 100,000 checked calls; smoke: 3).",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="Write the report again from the last run's results (after editing "
@@ -94,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir=workdir,
         database_url=url,
         redis_url=os.environ["REDIS_URL"],
+        queue_calls=args.queue_calls,
     )
     chosen = {n.strip() for n in args.only.split(",") if n.strip()}
     available = scenarios()
