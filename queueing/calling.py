@@ -168,3 +168,44 @@ def ticket_take(desk: Desk, now: dt.datetime) -> Taken:
         connection.alias, [f.attname for f in fields], row[: len(fields)]
     )
     return Taken(ticket, turn_near_due=row[-1])
+
+
+@cache
+def _advance_sql(to: TicketStatus) -> str:
+    """Start (called → serving) or finish (serving → done) the counter's
+    ticket; ``service_seconds`` adds the serving period as
+    ``services._stop_clock`` does (whole seconds, never negative)."""
+    table = QueueTicket._meta.db_table
+    returning = ", ".join(_columns())
+    if to == TicketStatus.SERVING:
+        source, sets = TicketStatus.CALLED, "started_at = %(now)s"
+    elif to == TicketStatus.DONE:
+        source = TicketStatus.SERVING
+        sets = (
+            "finished_at = %(now)s, service_seconds = CASE WHEN started_at IS NULL "
+            "THEN service_seconds ELSE COALESCE(service_seconds, 0) + GREATEST(0, "
+            "FLOOR(EXTRACT(EPOCH FROM %(now)s - started_at)))::integer END"
+        )
+    else:
+        raise ValueError(f"No one-statement step to {to}.")
+    return (
+        f"UPDATE {table} SET status = '{to.value}', {sets} "
+        f"WHERE counter_id = %(counter)s AND status = '{source.value}' "
+        f"RETURNING {returning}"
+    )
+
+
+def ticket_advance(
+    counter_id: int, to: TicketStatus, now: dt.datetime
+) -> QueueTicket | None:
+    """Move the ticket at counter ``counter_id`` (locked by ``desk_lock``) to
+    ``to`` (``SERVING`` or ``DONE``) at ``now`` in one statement and return it;
+    ``None`` when the counter has no ticket in the state before (the caller
+    explains why). Raises ``ValueError`` for another target."""
+    with connection.cursor() as cursor:
+        cursor.execute(_advance_sql(to), {"counter": counter_id, "now": now})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    fields = QueueTicket._meta.concrete_fields
+    return QueueTicket.from_db(connection.alias, [f.attname for f in fields], row)

@@ -27,7 +27,7 @@ from audit.services import audit_record
 from notifications.services import notify
 from ptsp.exceptions import ApplicationError, InvalidTransition
 
-from .calling import desk_lock, ticket_take
+from .calling import desk_lock, ticket_advance, ticket_take
 from .choices import (
     ACTIVE_BOOKING_STATUSES,
     ACTIVE_TICKET_STATUSES,
@@ -436,11 +436,20 @@ def ticket_recall(
 
 @transaction.atomic(durable=True)
 def ticket_start(*, counter: Counter, user) -> QueueTicket:
-    """The called visitor arrived: start serving. Raises ``InvalidTransition``."""
+    """The called visitor arrived: start serving. Raises ``InvalidTransition``.
+    On PostgreSQL four statements (lock and check, one ``UPDATE … RETURNING``,
+    the audit entry)."""
     counter = _operate(counter, user)
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        ticket = ticket_advance(counter.pk, TicketStatus.SERVING, now)
+        if ticket is not None:
+            _audit("queue.ticket_start", ticket, TicketStatus.CALLED, user=user)
+            return ticket
+    # Nothing called here (the read below says why), or not PostgreSQL.
     ticket = _current_ticket(counter)
     before = _transition(ticket, TicketStatus.SERVING)
-    ticket.started_at = timezone.now()
+    ticket.started_at = now
     ticket.save()
     _audit("queue.ticket_start", ticket, before, user=user)
     return ticket
@@ -458,10 +467,16 @@ def _stop_clock(ticket: QueueTicket, now: dt.datetime) -> None:
 @transaction.atomic(durable=True)
 def ticket_finish(*, counter: Counter, user) -> QueueTicket:
     """Serving is done. ``service_seconds`` sums the serving periods (a parked
-    period is not counted). Raises ``InvalidTransition``."""
+    period is not counted). Raises ``InvalidTransition``. On PostgreSQL four
+    statements, as ``ticket_start``."""
     counter = _operate(counter, user)
-    ticket = _current_ticket(counter)
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        ticket = ticket_advance(counter.pk, TicketStatus.DONE, now)
+        if ticket is not None:
+            _audit("queue.ticket_finish", ticket, TicketStatus.SERVING, user=user)
+            return ticket
+    ticket = _current_ticket(counter)
     started = ticket.started_at
     before = _transition(ticket, TicketStatus.DONE)
     _stop_clock(ticket, now)

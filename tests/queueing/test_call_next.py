@@ -1,7 +1,7 @@
-"""Call-next on PostgreSQL (``queueing.calling``): a fixed statement budget
-whatever the line's length, the partial indexes in the plans, and the rules the
-single statement keeps (operator on duty, counter active, calling order, busy
-counter, turn-near only when due)."""
+"""Call-next, start and finish on PostgreSQL (``queueing.calling``): a fixed
+statement budget whatever the line's length, the partial indexes in the plans,
+and the rules the single statements keep (operator on duty, counter active,
+calling order, busy counter, turn-near only when due, service time)."""
 
 import datetime as dt
 
@@ -21,6 +21,8 @@ from queueing.services import (
     ticket_call_next,
     ticket_finish,
     ticket_issue,
+    ticket_park,
+    ticket_recall,
     ticket_start,
     ticket_transfer,
 )
@@ -202,3 +204,69 @@ def test_turn_near_is_enqueued_only_when_an_account_waits(
     with django_capture_on_commit_callbacks() as callbacks:
         ticket_call_next(counter=counter_1, user=operator)
     assert len(callbacks) == 1
+
+
+def test_start_and_finish_take_three_statements_each(
+    office, group_a, permit, counter_1, operator, django_assert_num_queries
+):
+    issue(office, permit)
+    issue(office, permit)
+    serve(counter_1, operator)
+    ticket = ticket_call_next(counter=counter_1, user=operator)
+    with django_assert_num_queries(5):  # savepoint, lock, update, audit, release
+        started = ticket_start(counter=counter_1, user=operator)
+    with django_assert_num_queries(5):
+        done = ticket_finish(counter=counter_1, user=operator)
+    assert (started.pk, started.status) == (ticket.pk, TicketStatus.SERVING)
+    assert (done.pk, done.status) == (ticket.pk, TicketStatus.DONE)
+    changes = list(
+        AuditEntry.objects.filter(
+            object_type="queueing.queueticket", object_id=str(ticket.pk)
+        )
+        .order_by("pk")
+        .values_list("action", "changes")
+    )
+    assert changes[-2:] == [
+        ("queue.ticket_start", {"status": ["called", "serving"]}),
+        ("queue.ticket_finish", {"status": ["serving", "done"]}),
+    ]
+
+
+def test_service_time_sums_the_serving_periods(
+    office, group_a, permit, counter_1, operator
+):
+    """Served 60 s, parked 40 s (not counted), served 70 s again: 130 s; the
+    first start is kept."""
+    issue(office, permit)
+    t0 = timezone.now()
+    steps = [
+        (0, lambda: ticket_call_next(counter=counter_1, user=operator)),
+        (0, lambda: ticket_start(counter=counter_1, user=operator)),
+        (60, lambda: ticket_park(counter=counter_1, user=operator)),
+    ]
+    for seconds, step in steps:
+        with time_machine.travel(t0 + dt.timedelta(seconds=seconds), tick=False):
+            ticket = step()
+    with time_machine.travel(t0 + dt.timedelta(seconds=100), tick=False):
+        ticket_recall(counter=counter_1, user=operator, ticket=ticket)
+        restarted = ticket_start(counter=counter_1, user=operator)
+    with time_machine.travel(t0 + dt.timedelta(seconds=170), tick=False):
+        done = ticket_finish(counter=counter_1, user=operator)
+    assert done.service_seconds == 130
+    assert done.started_at == restarted.started_at
+    assert done.finished_at == t0 + dt.timedelta(seconds=170)
+
+
+def test_start_and_finish_explain_a_refusal(
+    office, group_a, permit, counter_1, operator
+):
+    issue(office, permit)
+    with pytest.raises(InvalidTransition):
+        ticket_start(counter=counter_1, user=operator)  # nothing called
+    ticket_call_next(counter=counter_1, user=operator)
+    with pytest.raises(InvalidTransition):
+        ticket_finish(counter=counter_1, user=operator)  # not started
+    ticket_start(counter=counter_1, user=operator)
+    with pytest.raises(InvalidTransition):
+        ticket_start(counter=counter_1, user=operator)  # already in service
+    assert QueueTicket.objects.get().status == TicketStatus.SERVING
