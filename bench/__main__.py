@@ -48,6 +48,13 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "them); the growth of p95 from the first to the last is judged.",
     )
     parser.add_argument(
+        "--queue-calls",
+        type=int,
+        default=None,
+        help="Calls per counter and phase of the queue scenarios (default: "
+        "enough for 100,000 checked calls; smoke: 3).",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="Write the report again from the last run's results (after editing "
@@ -124,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         database_url=url,
         redis_url=os.environ["REDIS_URL"],
         queue_sizes=args.queue_sizes,
+        queue_calls=args.queue_calls,
     )
     chosen = {n.strip() for n in args.only.split(",") if n.strip()}
     available = scenarios()

@@ -465,6 +465,34 @@ class QueueTicket(models.Model):
             models.Index(
                 fields=["office", "local_date", "status"], name="ticket_office_day_idx"
             ),
+            # Call-next (queueing.calling): each rank of the line walks its own
+            # small partial index in line order and stops at the first ticket
+            # it can lock, however long the line and the day's history.
+            models.Index(
+                fields=["office", "queued_at", "id"],
+                condition=Q(status=TicketStatus.WAITING),
+                name="ticket_waiting_line_idx",
+            ),
+            models.Index(
+                fields=["office", "queued_at", "id"],
+                condition=Q(status=TicketStatus.WAITING, priority__isnull=False),
+                name="ticket_waiting_priority_idx",
+            ),
+            models.Index(
+                fields=["office", "queued_at", "id"],
+                condition=Q(status=TicketStatus.WAITING, window_ends_at__isnull=False),
+                name="ticket_waiting_booked_idx",
+            ),
+            # Whether a call leaves work for the "turn near" task.
+            models.Index(
+                fields=["group"],
+                condition=Q(
+                    status=TicketStatus.WAITING,
+                    citizen__isnull=False,
+                    turn_near_notified_at__isnull=True,
+                ),
+                name="ticket_turn_near_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,7 @@ from audit.services import audit_record
 from notifications.services import notify
 from ptsp.exceptions import ApplicationError, InvalidTransition
 
+from .calling import desk_lock, ticket_advance, ticket_take
 from .choices import (
     ACTIVE_BOOKING_STATUSES,
     ACTIVE_TICKET_STATUSES,
@@ -44,7 +45,7 @@ from .models import (
 )
 from .nik import nik_hash, nik_normalize
 from .opening import ensure_issuing_open, local_date
-from .permissions import ensure_can_operate
+from .permissions import NotAllowed, ensure_can_operate
 from .selectors import (
     CURRENT_STATUSES,
     booking_slots,
@@ -94,6 +95,32 @@ def _audit(action: str, ticket: QueueTicket, before: str, user=None, **changes):
 
 def _lock_counter(counter: Counter) -> Counter:
     return Counter.objects.select_for_update().get(pk=counter.pk)
+
+
+def _operate(counter: Counter, user) -> Counter:
+    """Lock ``counter`` for this transaction and check that ``user`` may operate
+    it (``permissions.can_operate``); raise ``NotAllowed`` otherwise.
+
+    On PostgreSQL one statement (``calling.desk_lock``) locks the row and checks
+    the operator; ``user.has_perm`` is cached on the user object (the views have
+    asked already). Returns the locked counter (``counter`` itself there)."""
+    if connection.vendor != "postgresql":
+        counter = _lock_counter(counter)
+        ensure_can_operate(user, counter)
+        return counter
+    _desk(counter, user)
+    return counter
+
+
+def _desk(counter: Counter, user):
+    """``calling.desk_lock`` for ``user``, or ``NotAllowed``."""
+    allowed = getattr(user, "is_authenticated", False) and (
+        user.is_superuser or user.has_perm("queueing.operate_counter")
+    )
+    desk = desk_lock(counter.pk, user.pk if allowed else None)
+    if desk is None or not allowed or not (desk.on_duty or user.is_superuser):
+        raise NotAllowed(_("You do not operate this counter."))
+    return desk
 
 
 def _lock_ticket(ticket: QueueTicket) -> QueueTicket:
@@ -275,31 +302,69 @@ def _call(ticket: QueueTicket, counter: Counter, now: dt.datetime) -> None:
         ticket.wait_seconds = _seconds(now - since)
 
 
+def _still_busy(counter_id: int) -> InvalidTransition | None:
+    busy = QueueTicket.objects.filter(
+        counter_id=counter_id, status__in=CURRENT_STATUSES
+    ).first()
+    if busy is None:
+        return None
+    return InvalidTransition(
+        _(
+            "Ticket %(number)s is still at this counter: finish, park, transfer "
+            "or recall it first."
+        )
+        % {"number": busy.number}
+    )
+
+
 @transaction.atomic(durable=True)
 def ticket_call_next(*, counter: Counter, user) -> QueueTicket | None:
     """Call the next ticket to ``counter`` and return it, or ``None`` when nobody
     waits for it.
 
     Order: booked visitors inside their window, then priority groups, then first
-    come, first served (``selectors.tickets_waiting_for_counter``). On
-    PostgreSQL the ticket row is taken with ``FOR UPDATE SKIP LOCKED``: counters
-    calling at the same moment get different tickets, each the first one not
-    being taken by another. Raises ``InvalidTransition`` while the counter still
-    has a ticket called or in service.
+    come, first served (``selectors.line_rank``). On PostgreSQL the ticket row
+    is taken with ``FOR UPDATE SKIP LOCKED``: counters calling at the same moment
+    get different tickets, each the first one not being taken by another. Four
+    statements there (``calling``: lock and check the counter, take the ticket;
+    the audit entry; a read only when nothing was taken), whatever the length of
+    the line. The "called" notification is written for tickets with a citizen
+    account; the "turn near" task is enqueued after the commit only when the
+    group's line holds an account that may be due it. Raises ``NotAllowed``, and
+    ``InvalidTransition`` while the counter still has a ticket called or in
+    service.
     """
-    counter = _lock_counter(counter)
-    ensure_can_operate(user, counter)
-    busy = QueueTicket.objects.filter(
-        counter=counter, status__in=CURRENT_STATUSES
-    ).first()
+    if connection.vendor != "postgresql":
+        return _ticket_call_next_orm(counter=counter, user=user)
+    desk = _desk(counter, user)
+    taken = ticket_take(desk, timezone.now())
+    ticket = taken.ticket
+    if ticket is None:
+        busy = _still_busy(desk.counter_id)
+        if busy is not None:
+            raise busy
+        return None
+    ticket.counter = counter
+    _audit(
+        "queue.ticket_call",
+        ticket,
+        TicketStatus.WAITING,
+        user=user,
+        counter=[None, counter.pk],
+    )
+    _notify_called(ticket, counter)
+    if taken.turn_near_due:
+        transaction.on_commit(partial(_enqueue_turn_near, ticket.group_id), robust=True)
+    return ticket
+
+
+def _ticket_call_next_orm(*, counter: Counter, user) -> QueueTicket | None:
+    """``ticket_call_next`` through the ORM, for databases other than
+    PostgreSQL (SQLite in development)."""
+    counter = _operate(counter, user)
+    busy = _still_busy(counter.pk)
     if busy is not None:
-        raise InvalidTransition(
-            _(
-                "Ticket %(number)s is still at this counter: finish, park, transfer "
-                "or recall it first."
-            )
-            % {"number": busy.number}
-        )
+        raise busy
     now = timezone.now()
     skip = connection.features.has_select_for_update_skip_locked
     ticket = (
@@ -328,8 +393,7 @@ def ticket_recall(
     marks it missed (the visitor did not come) and frees the counter. Calling a
     parked ticket back is not counted. Raises ``InvalidTransition``.
     """
-    counter = _lock_counter(counter)
-    ensure_can_operate(user, counter)
+    counter = _operate(counter, user)
     now = timezone.now()
     if ticket is None:
         ticket = _current_ticket(counter)
@@ -372,12 +436,20 @@ def ticket_recall(
 
 @transaction.atomic(durable=True)
 def ticket_start(*, counter: Counter, user) -> QueueTicket:
-    """The called visitor arrived: start serving. Raises ``InvalidTransition``."""
-    counter = _lock_counter(counter)
-    ensure_can_operate(user, counter)
+    """The called visitor arrived: start serving. Raises ``InvalidTransition``.
+    On PostgreSQL four statements (lock and check, one ``UPDATE … RETURNING``,
+    the audit entry)."""
+    counter = _operate(counter, user)
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        ticket = ticket_advance(counter.pk, TicketStatus.SERVING, now)
+        if ticket is not None:
+            _audit("queue.ticket_start", ticket, TicketStatus.CALLED, user=user)
+            return ticket
+    # Nothing called here (the read below says why), or not PostgreSQL.
     ticket = _current_ticket(counter)
     before = _transition(ticket, TicketStatus.SERVING)
-    ticket.started_at = timezone.now()
+    ticket.started_at = now
     ticket.save()
     _audit("queue.ticket_start", ticket, before, user=user)
     return ticket
@@ -395,11 +467,16 @@ def _stop_clock(ticket: QueueTicket, now: dt.datetime) -> None:
 @transaction.atomic(durable=True)
 def ticket_finish(*, counter: Counter, user) -> QueueTicket:
     """Serving is done. ``service_seconds`` sums the serving periods (a parked
-    period is not counted). Raises ``InvalidTransition``."""
-    counter = _lock_counter(counter)
-    ensure_can_operate(user, counter)
-    ticket = _current_ticket(counter)
+    period is not counted). Raises ``InvalidTransition``. On PostgreSQL four
+    statements, as ``ticket_start``."""
+    counter = _operate(counter, user)
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        ticket = ticket_advance(counter.pk, TicketStatus.DONE, now)
+        if ticket is not None:
+            _audit("queue.ticket_finish", ticket, TicketStatus.SERVING, user=user)
+            return ticket
+    ticket = _current_ticket(counter)
     started = ticket.started_at
     before = _transition(ticket, TicketStatus.DONE)
     _stop_clock(ticket, now)
@@ -414,8 +491,7 @@ def ticket_finish(*, counter: Counter, user) -> QueueTicket:
 def ticket_park(*, counter: Counter, user) -> QueueTicket:
     """Put the counter's ticket aside (the visitor fetches a document, say); the
     counter may call the next one and recall this one later."""
-    counter = _lock_counter(counter)
-    ensure_can_operate(user, counter)
+    counter = _operate(counter, user)
     ticket = _current_ticket(counter)
     before = _transition(ticket, TicketStatus.PARKED)
     _stop_clock(ticket, timezone.now())
@@ -442,8 +518,7 @@ def ticket_transfer(
     """
     if to_counter is None and to_service is None:
         raise ApplicationError(_("Choose a counter or a service to transfer to."))
-    counter = _lock_counter(counter)
-    ensure_can_operate(user, counter)
+    counter = _operate(counter, user)
     ticket = _current_ticket(counter)
     changes: dict[str, tuple] = {"from_counter": (counter.pk, None)}
     if to_service is not None and to_service.pk != ticket.service_id:

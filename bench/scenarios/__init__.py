@@ -15,7 +15,9 @@ from bench.harness import Outcome
 class Context:
     """What every scenario gets. ``smoke``: tiny sizes, nothing judged.
     ``audit`` is the dataset's number of audit entries; ``port`` the loopback
-    port for servers the scenario starts; ``workdir`` is for logs."""
+    port for servers the scenario starts; ``workdir`` is for logs.
+    ``queue_calls`` overrides the calls per counter of the queue scenarios
+    (``None``: their own sizes)."""
 
     smoke: bool
     rounds: int
@@ -26,6 +28,7 @@ class Context:
     redis_url: str
     #: Officer-queue scenario: numbers of applications, measured in order.
     queue_sizes: list[int] = field(default_factory=lambda: [1_000_000, 5_000_000])
+    queue_calls: int | None = None
 
     def log(self, text: str) -> None:
         print(text, flush=True)
@@ -50,6 +53,7 @@ def _scenarios() -> dict[str, Callable[[Context], Outcome]]:
         "sla": sla.run,
         "sla-sweep": sla_sweep.run,
         "queue-call-next": queue.run,
+        "queue-call-next-http": queue.run_http,
         "audit-queries": audit.run_queries,
         "audit-verify": audit.run_verification,
         "audit-write": audit.run_write,
