@@ -44,6 +44,7 @@ from accounts.services.codes import (
 from agencies.choices import ApplicantType
 from agencies.models import Service
 from audit.services import audit_record, personal_ref
+from notifications.variables import BilingualText
 from permits import services as permits_services
 from permits.choices import ApplicationStatus
 from permits.models import Application
@@ -285,8 +286,8 @@ def assisted_send_code(*, assisted: AssistedSubmission, user) -> AssistedSubmiss
         address=address,
         event="channeling.confirmation_code",
         context={
-            "service": application.service_version.name,
-            "office": assisted.office.name,
+            "service": BilingualText.of(application.service_version),
+            "office": BilingualText.of(assisted.office),
             "operator": assisted.operator.user.get_full_name(),
         },
     )

@@ -26,6 +26,7 @@ from accounts.permissions import user_can
 from agencies.choices import ServiceCategory
 from audit.services import audit_record
 from notifications.services import notify
+from notifications.variables import BilingualText
 from permits.choices import ApplicationStatus, StepAction
 from permits.models import Application
 from ptsp.exceptions import ApplicationError
@@ -311,7 +312,7 @@ def document_revoke(*, document: IssuedDocument, user, reason: str) -> IssuedDoc
         recipient=document.application.applicant,
         context={
             "number": document.number,
-            "service": document.application.service_version.name,
+            "service": BilingualText.of(document.application.service_version),
             "reason": document.revocation_reason,
         },
         dedupe_key=f"document:{document.pk}:revoked",
@@ -346,7 +347,7 @@ def renewal_reminder_send(*, document_id: int) -> bool:
             recipient=document.application.applicant,
             context={
                 "document_number": document.number,
-                "service": document.application.service_version.name,
+                "service": BilingualText.of(document.application.service_version),
                 "expires_on": document.valid_until.astimezone(WIB).date(),
                 "url": settings.PORTAL_BASE_URL.rstrip("/")
                 + reverse("documents:detail", kwargs={"uuid": document.uuid}),

@@ -309,7 +309,7 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
 
 
 def _render_preview(event: str, subject: str, body: str, language: str):
-    context = context_preview(event=event)
+    context = context_preview(event=event, language=language)
     return (
         " ".join(render_text(subject, context=context, language=language).split()),
         render_text(body, context=context, language=language).strip(),

@@ -1,10 +1,12 @@
 """The portal's notification events and their default texts (Indonesian, English).
 
 Each text is a sandboxed template (``notifications.rendering``) and may use only its
-event's variables. Dates are aware datetimes shown in WIB; amounts are ``Decimal``
-in IDR. ``url`` variables are absolute links built by the caller from
-``settings.PORTAL_BASE_URL``. Admins edit the texts in the admin
-(``NotificationTemplate``); these are the defaults and the fallback.
+event's variables. Catalogue names (service, step, office, agency) are
+``BilingualText`` samples, so the admin's English preview shows English names.
+Dates are aware datetimes shown in WIB; amounts are ``Decimal`` in IDR. ``url``
+variables are absolute links built by the caller from ``settings.PORTAL_BASE_URL``.
+Admins edit the texts in the admin (``NotificationTemplate``); these are the
+defaults and the fallback.
 """
 
 from decimal import Decimal
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel
 from .events import Event, register_event
+from .variables import BilingualText
 
 _WHEN = "j F Y, H:i"
 _SAMPLE_AT = "2026-03-05T07:00:00+00:00"  # 14:00 WIB
@@ -26,7 +29,7 @@ def _at(iso: str = _SAMPLE_AT):
 
 _APPLICATION = {
     "reference": "PTSP-2026-000123",
-    "service": "Persetujuan Bangunan Gedung",
+    "service": BilingualText("Persetujuan Bangunan Gedung", "Building Approval"),
     "url": "https://ptsp.tangerangkota.go.id/permohonan/PTSP-2026-000123/",
 }
 
@@ -164,8 +167,10 @@ _ASSISTED = {
     "code": "482913",
     "purpose": "assisted_confirmation",
     "valid_minutes": 10,
-    "service": "Perubahan Data Peserta JKN-KIS",
-    "office": "Kecamatan Ciledug",
+    "service": BilingualText(
+        "Perubahan Data Peserta JKN-KIS", "JKN-KIS Member Data Change"
+    ),
+    "office": BilingualText("Kecamatan Ciledug", "Ciledug District Office"),
     "operator": "Rina Wulandari",
 }
 _ASSISTED_SHORT = {
@@ -266,7 +271,11 @@ APPLICATION_RESUBMITTED = _event(
 APPLICATION_STEP_COMPLETED = _event(
     "application.step_completed",
     _("Step completed"),
-    {**_APPLICATION, "step": "Verifikasi berkas", "next_step": "Survei lapangan"},
+    {
+        **_APPLICATION,
+        "step": BilingualText("Verifikasi berkas", "Document check"),
+        "next_step": BilingualText("Survei lapangan", "Site survey"),
+    },
     id=(
         "Permohonan {{ reference }}: {{ step }} selesai",
         "Tahap {{ step }} untuk permohonan {{ service }} {{ reference }} selesai."
@@ -427,7 +436,7 @@ PAYMENT_RECEIVED = _event(
 _SLA = {
     **_APPLICATION,
     "url": "https://ptsp.tangerangkota.go.id/permohonan/PTSP-2026-000123/",
-    "step": "Verifikasi berkas",
+    "step": BilingualText("Verifikasi berkas", "Document check"),
     "due_at": _at(),
 }
 
@@ -470,7 +479,10 @@ SLA_BREACHED = _event(
 
 # --- Queue and appointments ---------------------------------------------------------
 
-_QUEUE = {"ticket_number": "A-042", "office": "Mal Pelayanan Publik"}
+_QUEUE = {
+    "ticket_number": "A-042",
+    "office": BilingualText("Mal Pelayanan Publik", "Public Service Mall"),
+}
 
 QUEUE_TICKET_CALLED = _event(
     "queue.ticket_called",
@@ -511,8 +523,8 @@ APPOINTMENT_REMINDER = _event(
     _("Appointment reminder"),
     {
         "booking_code": "BK-7Q2M",
-        "service": "Persetujuan Bangunan Gedung",
-        "office": "Mal Pelayanan Publik",
+        "service": BilingualText("Persetujuan Bangunan Gedung", "Building Approval"),
+        "office": BilingualText("Mal Pelayanan Publik", "Public Service Mall"),
         "starts_at": _at(),
     },
     id=(
@@ -534,7 +546,7 @@ APPOINTMENT_INVITATION = _event(
     _("Invitation to book a visit"),
     {
         **_APPLICATION,
-        "office": "Mal Pelayanan Publik",
+        "office": BilingualText("Mal Pelayanan Publik", "Public Service Mall"),
         "note": "Bawa dokumen asli untuk diperiksa.",
         "booking_url": "https://ptsp.tangerangkota.go.id/antrian/mpp/janji-temu/"
         "?service=pbg&permohonan=PTSP-2026-000123",
@@ -561,7 +573,9 @@ PERMIT_RENEWAL_REMINDER = _event(
     _("Permit renewal reminder"),
     {
         "document_number": "503/0123/DPMPTSP/2026",
-        "service": "Sertifikat Laik Fungsi",
+        "service": BilingualText(
+            "Sertifikat Laik Fungsi", "Certificate of Building Worthiness"
+        ),
         "expires_on": _at().date(),
         "url": "https://ptsp.tangerangkota.go.id/permohonan/baru/",
     },
@@ -581,7 +595,7 @@ PERMIT_RENEWAL_REMINDER = _event(
 
 _DOCUMENT = {
     "number": "0001/SIP-DOKTER/DPMPTSP/2026",
-    "service": "Surat Izin Praktik Dokter",
+    "service": BilingualText("Surat Izin Praktik Dokter", "Doctor's Practice Licence"),
 }
 
 # The renewal reminder is ``permit.renewal_reminder`` above.

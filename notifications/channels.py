@@ -140,7 +140,7 @@ def whatsapp_parameters(
 ) -> tuple[str, ...]:
     """The template's parameters, in order, as text in the notification's
     language: amounts with thousands separators, times in WIB."""
-    context = context_decode(notification.context)
+    context = context_decode(notification.context, language=notification.language)
     values = []
     for name in template.parameters:
         value = context.get(name, "")

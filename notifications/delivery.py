@@ -124,10 +124,12 @@ def notification_render(
     """``(subject, body)`` of ``notification`` (its event, channel and stored
     variables) in ``language`` (default: the notification's own, the language
     of the message sent out): the admin's template for the event, channel and
-    language, else the event's default. The subject is one line. ``redact``
-    replaces the event's sensitive variables by ``[redacted]``. ``template``
-    passes the admin's template already read (``None``: there is none), so a
-    page of notifications reads them in one query.
+    language, else the event's default. Bilingual variables (catalogue names,
+    ``notifications.variables.BilingualText``) are shown in ``language`` too.
+    The subject is one line. ``redact`` replaces the event's sensitive
+    variables by ``[redacted]``. ``template`` passes the admin's template
+    already read (``None``: there is none), so a page of notifications reads
+    them in one query.
 
     Raises ``UnknownEvent`` and ``TemplateSyntaxError``.
     """
@@ -143,7 +145,7 @@ def notification_render(
         subject_source, body_source = template.subject, template.body
     else:
         subject_source, body_source = event.default_text(notification.channel, language)
-    context = context_decode(notification.context)
+    context = context_decode(notification.context, language=language)
     if redact:
         context |= {name: REDACTED for name in event.sensitive if name in context}
     subject = render_text(subject_source, context=context, language=language)

@@ -44,7 +44,8 @@ def notify(
 
     ``event`` is a registered event name (``notifications.events``); ``context``
     holds only its declared variables, as plain values (str, int, Decimal, date,
-    aware datetime). ``dedupe_key`` names the event occurrence (e.g.
+    aware datetime, and ``BilingualText.of(model)`` for a catalogue name, shown
+    in the reader's language). ``dedupe_key`` names the event occurrence (e.g.
     ``f"{application.pk}:{application.version}"`` or a one-time-code challenge
     id): calling again with the same key returns the existing rows and sends
     nothing new. Empty means a new occurrence each call. The language is the
@@ -411,8 +412,9 @@ def notification_templates_sync(*, reset: bool = False) -> int:
     return len(missing)
 
 
-def context_preview(*, event: str) -> dict[str, Any]:
-    """The event's sample variables, as a template sees them."""
+def context_preview(*, event: str, language: str | None = None) -> dict[str, Any]:
+    """The event's sample variables, as a template sees them in ``language``
+    (bilingual names as text in it; ``None`` keeps them ``BilingualText``)."""
     from .variables import context_decode
 
-    return context_decode(context_encode(get_event(event).sample))
+    return context_decode(context_encode(get_event(event).sample), language=language)

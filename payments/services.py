@@ -25,6 +25,7 @@ import filetype
 from accounts.permissions import ensure_can
 from audit.services import audit_record
 from notifications.services import notify
+from notifications.variables import BilingualText
 from permits.choices import ApplicationStatus
 from permits.models import Application, ApplicationStep
 from permits.services import application_payment_due, application_payment_received
@@ -192,7 +193,7 @@ def _notify(application, event, bill, **extra) -> None:
 
     context = {
         "reference": application.reference or "",
-        "service": application.service_version.name,
+        "service": BilingualText.of(application.service_version),
         "url": settings.PORTAL_BASE_URL.rstrip("/")
         + reverse("payments:bill_detail", kwargs={"uuid": bill.uuid}),
         "amount": Decimal(bill.amount),

@@ -32,6 +32,7 @@ from agencies.choices import ServiceCategory, StepKind
 from agencies.models import Service
 from audit.services import audit_record
 from notifications.services import notify
+from notifications.variables import BilingualText
 from ptsp.exceptions import ApplicationError, InvalidTransition, StaleVersion
 from ptsp.files import atomic_with_files
 from sla.services import sla_sync
@@ -123,7 +124,7 @@ def _transition(
 def _notify(application: Application, event: str, extra: dict) -> None:
     context = {
         "reference": application.reference or "",
-        "service": application.service_version.name,
+        "service": BilingualText.of(application.service_version),
         "url": settings.PORTAL_BASE_URL.rstrip("/")
         + reverse("permits:detail", kwargs={"uuid": application.uuid}),
         **extra,
@@ -674,7 +675,10 @@ def _application_step_complete(
         _notify(
             application,
             "application.step_completed",
-            {"step": step.name, "next_step": nxt[0].name if nxt else ""},
+            {
+                "step": BilingualText.of(step),
+                "next_step": BilingualText.of(nxt[0]) if nxt else "",
+            },
         )
     _advance(application, actor=user)
     return application

@@ -18,6 +18,7 @@ from accounts.permissions import user_can
 from agencies.models import Office
 from audit.services import audit_record
 from notifications.services import notify
+from notifications.variables import BilingualText
 from permits.models import Application
 from permits.selectors import application_qs_visible_to
 from ptsp.exceptions import ApplicationError
@@ -83,10 +84,10 @@ def booking_invite(
         recipient=application.applicant,
         context={
             "reference": application.reference,
-            "service": application.service_version.name,
+            "service": BilingualText.of(application.service_version),
             "url": settings.PORTAL_BASE_URL.rstrip("/")
             + reverse("permits:detail", kwargs={"uuid": application.uuid}),
-            "office": office.name,
+            "office": BilingualText.of(office),
             "note": note,
             "booking_url": url,
         },

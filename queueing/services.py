@@ -25,6 +25,7 @@ from agencies.models import Office, Service
 from audit.context import audit_actor
 from audit.services import audit_record
 from notifications.services import notify
+from notifications.variables import BilingualText
 from ptsp.exceptions import ApplicationError, InvalidTransition
 
 from .calling import desk_lock, ticket_advance, ticket_take
@@ -283,7 +284,7 @@ def _notify_called(ticket: QueueTicket, counter: Counter) -> None:
         recipient=ticket.citizen,
         context={
             "ticket_number": ticket.number,
-            "office": ticket.office.name,
+            "office": BilingualText.of(ticket.office),
             "counter": counter.signage,
         },
         dedupe_key=f"{ticket.pk}:{ticket.counter_id}:{ticket.recall_count}",
@@ -580,7 +581,7 @@ def tickets_notify_turn_near(*, group: ServiceGroup) -> int:
             recipient=ticket.citizen,
             context={
                 "ticket_number": ticket.number,
-                "office": ticket.office.name,
+                "office": BilingualText.of(ticket.office),
                 "ahead": line.index(ticket.pk),
             },
             dedupe_key=f"{ticket.pk}",
@@ -845,8 +846,8 @@ def bookings_remind(*, hours: int | None = None) -> int:
             recipient=booking.citizen,
             context={
                 "booking_code": booking.code,
-                "service": str(booking.service),
-                "office": booking.office.name,
+                "service": _service_name(booking.service),
+                "office": BilingualText.of(booking.office),
                 "starts_at": booking.slot_starts_at,
             },
             dedupe_key=booking.code,
@@ -855,3 +856,11 @@ def bookings_remind(*, hours: int | None = None) -> int:
         booking.save(update_fields=["reminded_at"])
         sent += 1
     return sent
+
+
+def _service_name(service: Service) -> BilingualText | str:
+    """The service's name for a notice, in both languages (its current
+    version's), else its code."""
+    if service.current_version_id:
+        return BilingualText.of(service.current_version)
+    return service.code

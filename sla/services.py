@@ -40,6 +40,7 @@ from agencies.models.calendars import CITY_WORKING_CALENDAR
 from agencies.selectors import agency_working_calendar
 from audit.services import audit_record, audit_record_many
 from notifications.services import notify
+from notifications.variables import BilingualText
 from permits.choices import ApplicationStatus, StepStatus
 from permits.models import Application, ApplicationStep
 from ptsp.exceptions import ApplicationError
@@ -713,10 +714,10 @@ def _notify_fired(
         agency_id = step.agency_id if step and step.agency_id else timer.agency_id
         context = {
             "reference": application.reference or "",
-            "service": application.service_version.name,
+            "service": BilingualText.of(application.service_version),
             "url": settings.PORTAL_BASE_URL.rstrip("/")
             + reverse("permits:detail", kwargs={"uuid": application.uuid}),
-            "step": step.name if step else application.service_version.name,
+            "step": BilingualText.of(step or application.service_version),
             "due_at": timer.due_at,
         }
         percents = sorted(by_timer[timer.pk])

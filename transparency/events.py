@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.choices import Channel
 from notifications.events import Event, register_event
+from notifications.variables import BilingualText
 
 _SAMPLE_AT = dt.datetime(2026, 3, 12, 8, 0, tzinfo=dt.UTC)  # 15:00 WIB
 
@@ -28,7 +29,9 @@ SURVEY_INVITED = _event(
     "survey.invited",
     _("Satisfaction survey invitation"),
     {
-        "service": "Surat Izin Praktik Dokter",
+        "service": BilingualText(
+            "Surat Izin Praktik Dokter", "Doctor's Practice Licence"
+        ),
         "url": "https://ptsp.tangerangkota.go.id/transparansi/survei/0b7c/",
     },
     id=(
@@ -45,7 +48,7 @@ SURVEY_INVITED = _event(
 
 _COMPLAINT = {
     "reference": "ADU-2026-000012",
-    "agency": "Dinas Kesehatan",
+    "agency": BilingualText("Dinas Kesehatan", "Health Office"),
     "url": "https://ptsp.tangerangkota.go.id/transparansi/pengaduan/0b7c/",
 }
 

@@ -22,6 +22,7 @@ from accounts.permissions import ensure_can
 from agencies.models import Agency, Office
 from audit.services import audit_record
 from notifications.services import notify
+from notifications.variables import BilingualText
 from permits.models import Application
 from ptsp.exceptions import ApplicationError
 from queueing.choices import TicketStatus
@@ -83,7 +84,7 @@ def _invite(*, citizen, service, source: str, **target) -> SurveyInvitation | No
                 event="survey.invited",
                 recipient=citizen,
                 context={
-                    "service": service.current_version.name
+                    "service": BilingualText.of(service.current_version)
                     if service.current_version_id
                     else service.code,
                     "url": _url("transparency:survey", uuid=invitation.uuid),
@@ -340,7 +341,7 @@ def complaints_overdue_sweep(*, now: dt.datetime | None = None) -> int:
 def _complaint_context(complaint: Complaint) -> dict:
     return {
         "reference": complaint.reference or "",
-        "agency": complaint.agency.name,
+        "agency": BilingualText.of(complaint.agency),
         "url": _url("transparency:complaint_detail", uuid=complaint.uuid),
     }
 

@@ -57,7 +57,7 @@ def test_the_catalogue_has_every_event_of_the_issue():
 @pytest.mark.parametrize("event", all_events(), ids=lambda event: event.name)
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_default_texts_validate_and_render_every_variable(event, language):
-    context = context_preview(event=event.name)
+    context = context_preview(event=event.name, language=language)
     for channel in event.channels:
         subject, body = event.default_text(channel, language)
         template_validate(subject, event=event)
