@@ -55,6 +55,8 @@ def test_issuing_the_bill_makes_the_application_wait_for_payment(at_fee_step, as
     assert {n.recipient for n in Notification.objects.filter(event="payment.due")} == {
         application.applicant
     }
+    due = Notification.objects.filter(event="payment.due").first()
+    assert due.context["service"]["$text"]["id"] == application.service_version.name
     assert AuditEntry.objects.filter(action="bill.issue").exists()
 
 

@@ -357,3 +357,49 @@ def test_upload_sniffs_type_and_attaches(licence, citizen, settings, tmp_path):
     with pytest.raises(ApplicationError):
         document_upload(owner=citizen, requirement_code="ktp", content=PNG)
     assert StatusChange.objects.count() == 0
+
+
+def test_notices_name_the_service_and_step_in_the_readers_language(
+    citizen, dpmptsp, dinkes
+):
+    """The service and step names are stored in both languages: an English
+    reader sees the English names, an Indonesian one the Indonesian names, and
+    a step without an English name falls back to the Indonesian."""
+    from notifications.delivery import notification_render
+
+    A = StepKind.AGENCY
+    licence = make_service(
+        code="sip-dokter-en",
+        agency=dinkes,
+        issuer=dpmptsp,
+        name="Surat Izin Praktik Dokter",
+        name_en="Doctor's Practice Licence",
+        step_names_en=["Document check"],
+        steps=[
+            (A, dpmptsp, OfficerRole.FRONT_OFFICE, "", ""),
+            (A, dinkes, OfficerRole.VERIFIER, "", ""),
+        ],
+    )
+    application, _ = submit(licence, citizen)
+    submitted = Notification.objects.filter(
+        recipient=citizen, event="application.submitted"
+    ).first()
+    assert submitted.context["service"] == {
+        "$text": {"id": "Surat Izin Praktik Dokter", "en": "Doctor's Practice Licence"}
+    }
+    assert (
+        "Doctor's Practice Licence" in notification_render(submitted, language="en")[1]
+    )
+    assert (
+        "Surat Izin Praktik Dokter" in notification_render(submitted, language="id")[1]
+    )
+
+    front_office = make_officer("fo-en", agency=dpmptsp, role=OfficerRole.FRONT_OFFICE)
+    act(application_step_complete, application, front_office)
+    completed = Notification.objects.get(
+        recipient=citizen, event="application.step_completed", channel="in_app"
+    )
+    _subject, english = notification_render(completed, language="en")
+    assert "Document check" in english
+    assert "Tahap 2" in english  # the next step has no English name
+    assert "Tahap 1" in notification_render(completed, language="id")[1]

@@ -139,6 +139,9 @@ def test_calling_a_citizen_s_ticket_notifies_them(
     note = Notification.objects.get(event="queue.ticket_called")
     assert note.context["ticket_number"] == "A001"
     assert note.context["counter"] == "Loket 1"
+    assert note.context["office"] == {
+        "$text": {"id": office.name, "en": office.name_en}
+    }
 
 
 def test_booking_reminders_once(office, group_a, permit, citizen):
@@ -157,5 +160,9 @@ def test_booking_reminders_once(office, group_a, permit, citizen):
     queue_booking_reminders_task()
     sent = Notification.objects.filter(event="appointment.reminder")
     assert sorted(sent.values_list("channel", flat=True)) == ["email", "in_app"]
+    version = permit.current_version
+    assert sent.first().context["service"] == {
+        "$text": {"id": version.name, "en": version.name_en}
+    }
     queue_booking_reminders_task()
     assert sent.count() == 2

@@ -281,6 +281,9 @@ def test_warnings_fire_once_and_breach_escalates_to_the_head(
     assert warned == {"fo", "spv"}
     first = Notification.objects.filter(event="sla.warning").first()
     assert first.context["remaining_hours"] == 21  # of 42 working hours
+    step = application.steps.get(order=1)
+    assert first.context["step"] == {"$text": {"id": step.name, "en": step.name_en}}
+    assert first.context["service"]["$text"]["id"] == application.service_version.name
     timer.refresh_from_db()
     assert timer.next_check_at == wib(2026, 8, 10, 11, 30)  # 75 %: 31.5 h
     report = sla_sweep(now=wib(2026, 8, 11, 15))

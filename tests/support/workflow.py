@@ -29,12 +29,16 @@ def make_service(
     steps,
     category=ServiceCategory.PERMIT,
     name="",
+    name_en="",
+    step_names_en=(),
     validity_text="",
     requirements=None,
 ):
     """A published service whose current version has ``steps``: a list of
     ``(kind, agency, role, parallel_group, external_system)``, and
-    ``requirements`` (``[{"code", "name", "name_en"}]``, default: the KTP)."""
+    ``requirements`` (``[{"code", "name", "name_en"}]``, default: the KTP).
+    Steps are named "Tahap 1", "Tahap 2"…, in English ``step_names_en`` in
+    order (missing: no English name)."""
     service = Service.objects.create(
         code=code,
         agency=agency,
@@ -46,6 +50,7 @@ def make_service(
         service=service,
         number=1,
         name=name or f"Layanan {code}",
+        name_en=name_en,
         validity_text=validity_text,
         requirements=requirements or [KTP_REQUIREMENT],
         sla_value=5,
@@ -60,6 +65,7 @@ def make_service(
             version=version,
             order=order,
             name=f"Tahap {order}",
+            name_en=step_names_en[order - 1] if order <= len(step_names_en) else "",
             kind=kind,
             agency=step_agency,
             role=role,

@@ -35,6 +35,11 @@ def test_complaint_about_an_application_goes_to_its_agency(complaint, submitted)
     assert complaint.status == ComplaintStatus.SUBMITTED
     assert complaint.reference == f"ADU-2026-{complaint.pk:06d}"
     assert Notification.objects.filter(event="complaint.received").exists()
+    received = Notification.objects.filter(event="complaint.received").first()
+    agency = complaint.agency
+    assert received.context["agency"] == {
+        "$text": {"id": agency.name, "en": agency.name_en}
+    }
 
 
 def test_deadline_is_five_working_days_on_the_agency_calendar(complaint):
