@@ -132,9 +132,13 @@ def test_revocation_needs_the_issuers_signatory_and_a_reason(
     issued.refresh_from_db()
     assert issued.validity() == Validity.REVOKED
     assert issued.revocation_reason == "Data tidak benar."
-    assert Notification.objects.filter(
+    revoked = Notification.objects.filter(
         recipient=citizen, event="document.revoked"
-    ).exists()
+    ).first()
+    version = issued.application.service_version
+    assert revoked.context["service"] == {
+        "$text": {"id": version.name, "en": version.name_en}
+    }
     entry = AuditEntry.objects.get(action="document.revoke")
     assert entry.reason == "Data tidak benar."
     with pytest.raises(ApplicationError):
