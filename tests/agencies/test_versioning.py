@@ -4,6 +4,7 @@ services or by saving a service in the admin, and audited with a reason."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
+from django.utils import translation
 
 import pytest
 
@@ -85,7 +86,8 @@ def test_broken_steps_are_refused_with_the_step_named(mutate, message):
     service = _kk()
     steps = step_content(service.current_version)
     mutate(steps)
-    with pytest.raises(ValidationError, match=message):
+    # The messages are translated; the test reads them in English.
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         service_version_create(
             service=service,
             fields={},
