@@ -177,6 +177,26 @@ def test_admin_preview_shows_the_errors_of_overlapping_hours(
     assert 'id="sla-moved"' not in html
 
 
+def test_backwards_hours_say_so_plainly_on_save_and_in_the_preview(
+    admin_client, licence, citizen, city_calendar
+):
+    """Monday 16:00-15:00 is refused with the plain sentence, never the
+    database constraint's name, on Save and in the preview."""
+    hours = [*WEEKDAYS_8_TO_15]
+    hours[0] = (0, "16:00", "15:00")
+    url = reverse("admin:agencies_calendar_change", args=[city_calendar.pk])
+    for html in (
+        admin_client.post(url, _calendar_post(city_calendar, hours)).content.decode(),
+        admin_client.post(
+            reverse("admin:sla_preview"),
+            _calendar_post(city_calendar, hours, _sla_calendar=city_calendar.pk),
+        ).content.decode(),
+    ):
+        assert "Jam tutup harus setelah jam buka." in html
+        assert "weekly_interval_closes_after_opening" not in html
+    assert city_calendar.weekly_intervals.get(weekday=0).opens_at == dt.time(8)
+
+
 def test_admin_saves_service_hours_audited_and_deadlines_follow(
     admin_client, licence, citizen, city_calendar, django_capture_on_commit_callbacks
 ):
