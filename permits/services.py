@@ -11,6 +11,7 @@ form data that fails the version's JSON Schema.
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Callable, Iterable
 
@@ -1070,15 +1071,44 @@ def application_payment_received(
 # --- Tracking without login ----------------------------------------------------------
 
 
+_TYPED_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_./]+")
+_TRACKING_CODE = re.compile(r"[0-9A-F]{12}")
+_REFERENCE = re.compile(r"PTSP(\d{4})(\d{6,})")
+
+
+def tracking_code_normalize(code: str) -> str:
+    """``"0a49 1ae8ed2b"`` -> ``"0A49-1AE8-ED2B"``: the code as issued
+    (``application_submit``: three groups of four hex digits, dashes) from what
+    a citizen types, whatever the spaces, dashes and case; anything else is
+    returned stripped and upper-cased (it then matches nothing)."""
+    compact = _TYPED_SEPARATORS.sub("", code).upper()
+    if _TRACKING_CODE.fullmatch(compact):
+        return "-".join(compact[i : i + 4] for i in range(0, 12, 4))
+    return code.strip().upper()
+
+
+def reference_normalize(reference: str) -> str:
+    """``"ptsp 2026 000123"`` or ``"PTSP2026000123"`` -> ``"PTSP-2026-000123"``
+    (the format of ``_next_reference``); anything else stripped, upper-cased."""
+    compact = _TYPED_SEPARATORS.sub("", reference).upper()
+    match = _REFERENCE.fullmatch(compact)
+    if match:
+        return f"PTSP-{match[1]}-{match[2]}"
+    return reference.strip().upper()
+
+
 def application_track(*, reference: str, code: str) -> Application | None:
     """The application with ``reference`` when ``code`` matches its tracking
-    code, else ``None`` (the same answer for a wrong reference or code)."""
+    code, else ``None`` (the same answer for a wrong reference or code). Both
+    are normalized first (spaces, dashes, case: ``tracking_code_normalize``,
+    ``reference_normalize``)."""
+    code = tracking_code_normalize(code)
     application = Application.objects.filter(
-        reference=reference.strip().upper()
+        reference=reference_normalize(reference)
     ).first()
     if application is None or not application.tracking_code_hash:
         make_password(code)  # same work either way
         return None
-    if not check_password(code.strip().upper(), application.tracking_code_hash):
+    if not check_password(code, application.tracking_code_hash):
         return None
     return application

@@ -337,6 +337,24 @@ def test_tracking_needs_reference_and_code(licence, citizen):
     assert application_track(reference="PTSP-1999-000001", code=code) is None
 
 
+def test_tracking_accepts_the_code_and_reference_typed_with_spaces_or_none(
+    licence, citizen
+):
+    """The receipt prints "0A49-1AE8-ED2B"; a citizen may type it with spaces,
+    without separators or in lower case, and the reference likewise."""
+    application, code = submit(licence, citizen)
+    compact = code.replace("-", "")
+    year, number = application.reference.split("-")[1:]
+    for typed in (code.replace("-", " "), compact, compact.lower(), f" {code} "):
+        assert (
+            application_track(reference=application.reference, code=typed)
+            == application
+        ), typed
+    for reference in (f"ptsp {year} {number}", f"PTSP{year}{number}"):
+        assert application_track(reference=reference, code=compact) == application
+    assert application_track(reference=application.reference, code=compact[:-1]) is None
+
+
 def test_upload_sniffs_type_and_attaches(licence, citizen, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     draft = application_create_draft(applicant=citizen, service=licence)
