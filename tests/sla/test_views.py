@@ -78,6 +78,25 @@ def test_admin_preview_lists_the_deadlines_a_new_holiday_moves(
     assert not Holiday.objects.filter(date=dt.date(2026, 8, 10)).exists()
 
 
+def test_admin_preview_shows_no_empty_date_fields(admin_client, licence, citizen):
+    """From the holiday form the page shows the holiday's dates, not an empty
+    "Tanggal (WIB):" form; its own form keeps the typed date (ISO, which a
+    date input needs whatever the language)."""
+    page = admin_client.get(reverse("admin:sla_preview"), {"date": "2026-08-10"})
+    assert 'value="2026-08-10"' in page.content.decode()
+    posted = admin_client.post(
+        reverse("admin:sla_preview"),
+        {"date": "2026-08-10", "closes_working_time": "on", "name": "Libur"},
+    ).content.decode()
+    assert 'name="date"' not in posted
+    assert "Senin, 10 Agustus 2026" in posted
+    untouched = admin_client.post(
+        reverse("admin:sla_preview"), {"date": "2026-08-10", "name": "Libur"}
+    ).content.decode()
+    assert 'name="date"' not in untouched
+    assert "tidak menutup atau membuka kembali hari kerja" in untouched
+
+
 def test_admin_preview_of_moving_an_existing_holiday(admin_client, licence, citizen):
     """Moving Hari Kemerdekaan from Mon 17 Aug to Tue 18 Aug in the unsaved form:
     Mon 17 reopens and Tue 18 closes, so an application filed Fri 7 Aug 16:00
