@@ -721,8 +721,11 @@ def application_request_revision(
             extra={"field": "fields"},
         )
     application.revision_fields = fields
+    application.revision_baseline = _revision_state(application, fields)
     application.applicant_deadline_at = deadline_at
-    application.save(update_fields=["revision_fields", "applicant_deadline_at"])
+    application.save(
+        update_fields=["revision_fields", "revision_baseline", "applicant_deadline_at"]
+    )
     _transition(
         application,
         to=S.WAITING_FOR_APPLICANT,
@@ -878,11 +881,18 @@ def application_resubmit(
             raise ApplicationError(refusal)
     if form_data is not None:
         application.form_data = form_data
+    _ensure_flagged_items_changed(application)
     application_validate(application)
     application.revision_fields = []
+    application.revision_baseline = {}
     application.applicant_deadline_at = None
     application.save(
-        update_fields=["form_data", "revision_fields", "applicant_deadline_at"]
+        update_fields=[
+            "form_data",
+            "revision_fields",
+            "revision_baseline",
+            "applicant_deadline_at",
+        ]
     )
     applicant_steps = application.steps.filter(
         status=StepStatus.ACTIVE, kind=StepKind.APPLICANT
@@ -899,6 +909,54 @@ def application_resubmit(
     )
     _advance(application, actor=applicant)
     return application
+
+
+def _revision_state(application: Application, keys: Iterable[str]) -> dict:
+    """``{"fields": {name: answer or None}, "documents": {code: document id or
+    None}}`` of ``keys`` (form field names and requirement codes, as in
+    ``revision_fields``) now."""
+    codes = {
+        item.get("code") for item in application.service_version.requirements or []
+    }
+    linked = dict(
+        application.document_links.filter(requirement_code__in=codes).values_list(
+            "requirement_code", "document_id"
+        )
+    )
+    state: dict[str, dict] = {"fields": {}, "documents": {}}
+    for key in keys:
+        if key in codes:
+            state["documents"][key] = linked.get(key)
+        else:
+            state["fields"][key] = (application.form_data or {}).get(key)
+    return state
+
+
+def _ensure_flagged_items_changed(application: Application) -> None:
+    """Raise ``ValidationError`` naming the flagged items the applicant has not
+    changed since the officer asked: a field with the same answer, a document
+    neither uploaded anew nor replaced by another file. Applications asked
+    before the baseline was kept (empty ``revision_baseline``) pass."""
+    baseline = application.revision_baseline or {}
+    if not baseline or not application.revision_fields:
+        return
+    now = _revision_state(application, application.revision_fields)
+    unchanged = [
+        key
+        for key in application.revision_fields
+        for part in ("fields", "documents")
+        if key in baseline.get(part, {}) and now[part].get(key) == baseline[part][key]
+    ]
+    if unchanged:
+        labels = dict(application.revision_choices)
+        raise ValidationError(
+            _(
+                "Not changed yet, though the officer asked: %(items)s. Change "
+                "the answer or upload a new file before sending the revision."
+            )
+            % {"items": ", ".join(labels.get(key, key) for key in unchanged)},
+            code="revision_unchanged",
+        )
 
 
 @transaction.atomic(durable=True)

@@ -330,6 +330,47 @@ def test_unanswered_revision_lapses_once(submitted, front_office):
     assert Notification.objects.filter(event="application.deadline_lapsed").exists()
 
 
+def test_revision_is_refused_until_each_flagged_item_changed(
+    submitted, front_office, verifier, citizen, settings, tmp_path
+):
+    """The officer flags the STR number and the KTP-el: sending back the same
+    answer and no new file names both; a new answer leaves only the KTP-el;
+    a new upload lets the revision through."""
+    settings.MEDIA_ROOT = tmp_path
+    act(application_step_complete, submitted, front_office)
+    act(
+        application_request_revision,
+        submitted,
+        verifier,
+        note="STR dan KTP tidak terbaca.",
+        fields=["str_number", "ktp"],
+    )
+    submitted.refresh_from_db()
+    labels = dict(submitted.revision_choices)
+    with pytest.raises(ValidationError) as refused:
+        application_resubmit(
+            application=submitted, applicant=citizen, form_data=submitted.form_data
+        )
+    assert labels["str_number"] in refused.value.messages[0]
+    assert labels["ktp"] in refused.value.messages[0]
+    changed = {**submitted.form_data, "str_number": "STR-999"}
+    with pytest.raises(ValidationError) as refused:
+        application_resubmit(
+            application=submitted, applicant=citizen, form_data=changed
+        )
+    assert labels["str_number"] not in refused.value.messages[0]
+    assert labels["ktp"] in refused.value.messages[0]
+    submitted.refresh_from_db()
+    assert submitted.status == S.WAITING_FOR_APPLICANT
+    document_upload(
+        owner=citizen, requirement_code="ktp", content=PDF, application=submitted
+    )
+    application_resubmit(application=submitted, applicant=citizen, form_data=changed)
+    submitted.refresh_from_db()
+    assert submitted.status == S.IN_PROGRESS
+    assert submitted.revision_baseline == {}
+
+
 def test_tracking_needs_reference_and_code(licence, citizen):
     application, code = submit(licence, citizen)
     assert application_track(reference=application.reference, code=code) == application
