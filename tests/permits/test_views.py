@@ -43,6 +43,29 @@ def test_draft_keeps_answers_when_a_file_is_refused(licence, citizen, login):
     assert application.status == S.DRAFT
 
 
+def test_a_refused_file_is_explained_once_under_its_field(licence, citizen, login):
+    """The summary at the top links to the field; the reason is said once, under
+    the field (not twice)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.html import escape
+
+    from permits.services import document_upload
+    from ptsp.exceptions import ApplicationError
+
+    c = login(citizen)
+    application = _start(c, licence)
+    bad = b"MZ-not-a-pdf" * 10
+    with pytest.raises(ApplicationError) as refused:
+        document_upload(owner=citizen, requirement_code="ktp", content=bad)
+    html = c.post(
+        reverse("permits:edit", args=[application.uuid]),
+        {"save": "1", "doc_ktp": SimpleUploadedFile("ktp.pdf", bad, "application/pdf")},
+    ).content.decode()
+    assert html.count(escape(refused.value.message)) == 1
+    summary = html[html.index('class="error-summary"') :]
+    assert '<a href="#id_doc_ktp">' in summary[: summary.index("</div>")]
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [("id", "bukan persyaratan layanan ini"), ("en", "is not a requirement")],
