@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -949,13 +949,14 @@ def _ensure_flagged_items_changed(application: Application) -> None:
     ]
     if unchanged:
         labels = dict(application.revision_choices)
+        message = _(
+            "Not changed yet, though the officer asked: %(items)s. Change "
+            "the answer or upload a new file before sending the revision."
+        ) % {"items": ", ".join(labels.get(key, key) for key in unchanged)}
+        # Keyed like ``application_validate``'s errors (the edit view maps
+        # them onto the form; this one is about the whole revision).
         raise ValidationError(
-            _(
-                "Not changed yet, though the officer asked: %(items)s. Change "
-                "the answer or upload a new file before sending the revision."
-            )
-            % {"items": ", ".join(labels.get(key, key) for key in unchanged)},
-            code="revision_unchanged",
+            {NON_FIELD_ERRORS: ValidationError(message, code="revision_unchanged")}
         )
 
 

@@ -279,3 +279,32 @@ def test_upload_fields_are_labelled_in_english(licence, citizen, login):
     c.cookies["django_language"] = "en"
     english = c.get(url).content.decode()
     assert "ID card" in english
+
+
+def test_sending_a_revision_without_changing_the_flagged_document_is_refused(
+    submitted, citizen, front_office, login
+):
+    """The officer flagged the KTP-el; "Kirim perbaikan" with no new file
+    stays on the form naming it, and the application still waits."""
+    from permits.services import application_request_revision
+
+    application_request_revision(
+        application=submitted,
+        step=active_step(submitted),
+        user=front_office.user,
+        seen_version=submitted.version,
+        note="KTP tidak terbaca.",
+        fields=["ktp"],
+    )
+    submitted.refresh_from_db()
+    c = login(citizen)
+    response = c.post(
+        reverse("permits:edit", args=[submitted.uuid]),
+        {"submit": "1", **submitted.form_data},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Belum diubah, padahal diminta petugas: " in html
+    assert dict(submitted.revision_choices)["ktp"] in html
+    submitted.refresh_from_db()
+    assert submitted.status == S.WAITING_FOR_APPLICANT
