@@ -141,6 +141,15 @@ class Application(TimeStampedModel):
     revision_fields = models.JSONField(
         _("fields to revise"), default=list, blank=True, editable=False
     )
+    # What the flagged items were when the revision was asked:
+    # {"fields": {name: answer}, "documents": {requirement code: document id}};
+    # a resubmission must change each of them (``application_resubmit``).
+    revision_baseline = models.JSONField(
+        _("flagged items when the revision was asked"),
+        default=dict,
+        blank=True,
+        editable=False,
+    )
     tracking_code_hash = models.CharField(
         _("tracking code (hashed)"), max_length=128, blank=True, editable=False
     )

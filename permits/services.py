@@ -11,12 +11,13 @@ form data that fails the version's JSON Schema.
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -724,8 +725,11 @@ def application_request_revision(
             extra={"field": "fields"},
         )
     application.revision_fields = fields
+    application.revision_baseline = _revision_state(application, fields)
     application.applicant_deadline_at = deadline_at
-    application.save(update_fields=["revision_fields", "applicant_deadline_at"])
+    application.save(
+        update_fields=["revision_fields", "revision_baseline", "applicant_deadline_at"]
+    )
     _transition(
         application,
         to=S.WAITING_FOR_APPLICANT,
@@ -881,11 +885,18 @@ def application_resubmit(
             raise ApplicationError(refusal)
     if form_data is not None:
         application.form_data = form_data
+    _ensure_flagged_items_changed(application)
     application_validate(application)
     application.revision_fields = []
+    application.revision_baseline = {}
     application.applicant_deadline_at = None
     application.save(
-        update_fields=["form_data", "revision_fields", "applicant_deadline_at"]
+        update_fields=[
+            "form_data",
+            "revision_fields",
+            "revision_baseline",
+            "applicant_deadline_at",
+        ]
     )
     applicant_steps = application.steps.filter(
         status=StepStatus.ACTIVE, kind=StepKind.APPLICANT
@@ -902,6 +913,55 @@ def application_resubmit(
     )
     _advance(application, actor=applicant)
     return application
+
+
+def _revision_state(application: Application, keys: Iterable[str]) -> dict:
+    """``{"fields": {name: answer or None}, "documents": {code: document id or
+    None}}`` of ``keys`` (form field names and requirement codes, as in
+    ``revision_fields``) now."""
+    codes = {
+        item.get("code") for item in application.service_version.requirements or []
+    }
+    linked = dict(
+        application.document_links.filter(requirement_code__in=codes).values_list(
+            "requirement_code", "document_id"
+        )
+    )
+    state: dict[str, dict] = {"fields": {}, "documents": {}}
+    for key in keys:
+        if key in codes:
+            state["documents"][key] = linked.get(key)
+        else:
+            state["fields"][key] = (application.form_data or {}).get(key)
+    return state
+
+
+def _ensure_flagged_items_changed(application: Application) -> None:
+    """Raise ``ValidationError`` naming the flagged items the applicant has not
+    changed since the officer asked: a field with the same answer, a document
+    neither uploaded anew nor replaced by another file. Applications asked
+    before the baseline was kept (empty ``revision_baseline``) pass."""
+    baseline = application.revision_baseline or {}
+    if not baseline or not application.revision_fields:
+        return
+    now = _revision_state(application, application.revision_fields)
+    unchanged = [
+        key
+        for key in application.revision_fields
+        for part in ("fields", "documents")
+        if key in baseline.get(part, {}) and now[part].get(key) == baseline[part][key]
+    ]
+    if unchanged:
+        labels = dict(application.revision_choices)
+        message = _(
+            "Not changed yet, though the officer asked: %(items)s. Change "
+            "the answer or upload a new file before sending the revision."
+        ) % {"items": ", ".join(labels.get(key, key) for key in unchanged)}
+        # Keyed like ``application_validate``'s errors (the edit view maps
+        # them onto the form; this one is about the whole revision).
+        raise ValidationError(
+            {NON_FIELD_ERRORS: ValidationError(message, code="revision_unchanged")}
+        )
 
 
 @transaction.atomic(durable=True)
@@ -1074,15 +1134,44 @@ def application_payment_received(
 # --- Tracking without login ----------------------------------------------------------
 
 
+_TYPED_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_./]+")
+_TRACKING_CODE = re.compile(r"[0-9A-F]{12}")
+_REFERENCE = re.compile(r"PTSP(\d{4})(\d{6,})")
+
+
+def tracking_code_normalize(code: str) -> str:
+    """``"0a49 1ae8ed2b"`` -> ``"0A49-1AE8-ED2B"``: the code as issued
+    (``application_submit``: three groups of four hex digits, dashes) from what
+    a citizen types, whatever the spaces, dashes and case; anything else is
+    returned stripped and upper-cased (it then matches nothing)."""
+    compact = _TYPED_SEPARATORS.sub("", code).upper()
+    if _TRACKING_CODE.fullmatch(compact):
+        return "-".join(compact[i : i + 4] for i in range(0, 12, 4))
+    return code.strip().upper()
+
+
+def reference_normalize(reference: str) -> str:
+    """``"ptsp 2026 000123"`` or ``"PTSP2026000123"`` -> ``"PTSP-2026-000123"``
+    (the format of ``_next_reference``); anything else stripped, upper-cased."""
+    compact = _TYPED_SEPARATORS.sub("", reference).upper()
+    match = _REFERENCE.fullmatch(compact)
+    if match:
+        return f"PTSP-{match[1]}-{match[2]}"
+    return reference.strip().upper()
+
+
 def application_track(*, reference: str, code: str) -> Application | None:
     """The application with ``reference`` when ``code`` matches its tracking
-    code, else ``None`` (the same answer for a wrong reference or code)."""
+    code, else ``None`` (the same answer for a wrong reference or code). Both
+    are normalized first (spaces, dashes, case: ``tracking_code_normalize``,
+    ``reference_normalize``)."""
+    code = tracking_code_normalize(code)
     application = Application.objects.filter(
-        reference=reference.strip().upper()
+        reference=reference_normalize(reference)
     ).first()
     if application is None or not application.tracking_code_hash:
         make_password(code)  # same work either way
         return None
-    if not check_password(code.strip().upper(), application.tracking_code_hash):
+    if not check_password(code, application.tracking_code_hash):
         return None
     return application

@@ -101,7 +101,7 @@ class SlaTimerAdmin(ReadOnlyAdmin):
         form = ClosurePreviewForm(request.GET or None)
         if request.method == "POST":
             close, reopen = _holiday_form_change(request.POST)
-            form = ClosurePreviewForm()
+            form = None  # the holiday form's dates: "Closing:"/"Reopening:" below
         elif form.is_valid():
             day = form.cleaned_data["date"]
             if form.cleaned_data["reopen"]:
@@ -121,6 +121,7 @@ class SlaTimerAdmin(ReadOnlyAdmin):
                 "moved": moved,
                 "closing": sorted(close),
                 "reopening": sorted(reopen),
+                "holiday_change": request.method == "POST",
                 "opts": self.model._meta,
             },
         )

@@ -35,7 +35,9 @@ class ClosurePreviewForm(forms.Form):
     """A date that would close (or reopen), for the preview of moved deadlines."""
 
     date = forms.DateField(
-        label=_("Date (WIB)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date (WIB)"),
+        # ISO, whatever the language: a date input shows nothing for "29/11/2026".
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     reopen = forms.BooleanField(
         label=_("Reopen the date instead of closing it"), required=False

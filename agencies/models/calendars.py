@@ -88,6 +88,10 @@ class WeeklyInterval(models.Model):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")),
                 name="weekly_interval_closes_after_opening",
+                violation_error_code="closes_before_opening",
+                violation_error_message=_(
+                    "The closing time must be after the opening time."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["calendar", "weekday", "opens_at"],
@@ -231,7 +235,11 @@ class Holiday(BilingualNameMixin, TimeStampedModel):
         ordering = ["date", "category"]
         constraints = [
             models.UniqueConstraint(
-                fields=["date", "category"], name="holiday_unique_per_day_category"
+                fields=["date", "category"],
+                name="holiday_unique_per_day_category",
+                violation_error_message=_(
+                    "A holiday of this category already exists on this date."
+                ),
             )
         ]
 

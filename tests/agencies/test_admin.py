@@ -125,3 +125,28 @@ def test_holiday_edit_requires_a_reason_and_is_audited(client, admin_user):
     entry = AuditEntry.objects.get(action="holiday.update", object_id=holiday.pk)
     assert entry.changes["closes_service_hours"] == [True, False]
     assert entry.reason == "MPP tetap buka."
+
+
+def test_second_holiday_on_the_same_day_and_category_says_it_already_exists(
+    client, admin_user
+):
+    """Django's Indonesian unique message says "tidak ada" (does not exist);
+    ours says the holiday already exists."""
+    client.force_login(admin_user)
+    holiday = Holiday.objects.get(date=dt.date(2026, 12, 24))
+    response = client.post(
+        "/admin/agencies/holiday/add/",
+        {
+            "date": "2026-12-24",
+            "name": "Duplikat",
+            "category": holiday.category,
+            "source": "decree",
+            "closes_working_time": "on",
+            "change_reason": "Uji.",
+        },
+        headers={"accept-language": "id"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hari libur kategori ini sudah ada pada tanggal ini." in html
+    assert "tidak ada" not in html

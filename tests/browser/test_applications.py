@@ -4,6 +4,8 @@ revision; the citizen fixes it; Dinkes recommends; the DPMPTSP signatory
 approves; the citizen sees each step on the timeline. Every page passes the
 accessibility and 360 px gates."""
 
+from django.urls import reverse
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,6 +41,17 @@ def _officer_opens(page, base, username, reference, assert_page_ok, capture=None
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_test_id("status")).to_be_visible()
     assert_page_ok(page)
+
+
+def _assert_box_beside_its_label(page, name: str) -> None:
+    """The revision checklist's box sits on the row of its own label, left of
+    it (not between two block labels)."""
+    box = page.get_by_role("checkbox", name=name)
+    box_at = box.bounding_box()
+    label_at = page.locator(f"label[for='{box.get_attribute('id')}']").bounding_box()
+    middle = box_at["y"] + box_at["height"] / 2
+    assert label_at["y"] <= middle <= label_at["y"] + label_at["height"]
+    assert box_at["x"] + box_at["width"] <= label_at["x"]
 
 
 def test_practice_licence_with_a_revision_from_dinkes(
@@ -96,6 +109,14 @@ def test_practice_licence_with_a_revision_from_dinkes(
 
     # Dinkes asks for a revision.
     _officer_opens(page, base, "dinkes", reference, assert_page_ok)
+    page.get_by_label("Apa yang harus diperbaiki pemohon?").fill(
+        "Nomor STR tidak terbaca."
+    )
+    _assert_box_beside_its_label(page, "Nomor STR")
+    detail_url = page.url
+    page.goto(base + reverse("workspace:application", args=[application.uuid]))
+    _assert_box_beside_its_label(page, "Nomor STR")  # the workspace's styles too
+    page.goto(detail_url)
     page.get_by_label("Apa yang harus diperbaiki pemohon?").fill(
         "Nomor STR tidak terbaca."
     )

@@ -330,11 +330,70 @@ def test_unanswered_revision_lapses_once(submitted, front_office):
     assert Notification.objects.filter(event="application.deadline_lapsed").exists()
 
 
+def test_revision_is_refused_until_each_flagged_item_changed(
+    submitted, front_office, verifier, citizen, settings, tmp_path
+):
+    """The officer flags the STR number and the KTP-el: sending back the same
+    answer and no new file names both; a new answer leaves only the KTP-el;
+    a new upload lets the revision through."""
+    settings.MEDIA_ROOT = tmp_path
+    act(application_step_complete, submitted, front_office)
+    act(
+        application_request_revision,
+        submitted,
+        verifier,
+        note="STR dan KTP tidak terbaca.",
+        fields=["str_number", "ktp"],
+    )
+    submitted.refresh_from_db()
+    labels = dict(submitted.revision_choices)
+    with pytest.raises(ValidationError) as refused:
+        application_resubmit(
+            application=submitted, applicant=citizen, form_data=submitted.form_data
+        )
+    assert labels["str_number"] in refused.value.messages[0]
+    assert labels["ktp"] in refused.value.messages[0]
+    changed = {**submitted.form_data, "str_number": "STR-999"}
+    with pytest.raises(ValidationError) as refused:
+        application_resubmit(
+            application=submitted, applicant=citizen, form_data=changed
+        )
+    assert labels["str_number"] not in refused.value.messages[0]
+    assert labels["ktp"] in refused.value.messages[0]
+    submitted.refresh_from_db()
+    assert submitted.status == S.WAITING_FOR_APPLICANT
+    document_upload(
+        owner=citizen, requirement_code="ktp", content=PDF, application=submitted
+    )
+    application_resubmit(application=submitted, applicant=citizen, form_data=changed)
+    submitted.refresh_from_db()
+    assert submitted.status == S.IN_PROGRESS
+    assert submitted.revision_baseline == {}
+
+
 def test_tracking_needs_reference_and_code(licence, citizen):
     application, code = submit(licence, citizen)
     assert application_track(reference=application.reference, code=code) == application
     assert application_track(reference=application.reference, code="AAAA-BBBB") is None
     assert application_track(reference="PTSP-1999-000001", code=code) is None
+
+
+def test_tracking_accepts_the_code_and_reference_typed_with_spaces_or_none(
+    licence, citizen
+):
+    """The receipt prints "0A49-1AE8-ED2B"; a citizen may type it with spaces,
+    without separators or in lower case, and the reference likewise."""
+    application, code = submit(licence, citizen)
+    compact = code.replace("-", "")
+    year, number = application.reference.split("-")[1:]
+    for typed in (code.replace("-", " "), compact, compact.lower(), f" {code} "):
+        assert (
+            application_track(reference=application.reference, code=typed)
+            == application
+        ), typed
+    for reference in (f"ptsp {year} {number}", f"PTSP{year}{number}"):
+        assert application_track(reference=reference, code=compact) == application
+    assert application_track(reference=application.reference, code=compact[:-1]) is None
 
 
 def test_upload_sniffs_type_and_attaches(licence, citizen, settings, tmp_path):

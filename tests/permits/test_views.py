@@ -43,6 +43,29 @@ def test_draft_keeps_answers_when_a_file_is_refused(licence, citizen, login):
     assert application.status == S.DRAFT
 
 
+def test_a_refused_file_is_explained_once_under_its_field(licence, citizen, login):
+    """The summary at the top links to the field; the reason is said once, under
+    the field (not twice)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.html import escape
+
+    from permits.services import document_upload
+    from ptsp.exceptions import ApplicationError
+
+    c = login(citizen)
+    application = _start(c, licence)
+    bad = b"MZ-not-a-pdf" * 10
+    with pytest.raises(ApplicationError) as refused:
+        document_upload(owner=citizen, requirement_code="ktp", content=bad)
+    html = c.post(
+        reverse("permits:edit", args=[application.uuid]),
+        {"save": "1", "doc_ktp": SimpleUploadedFile("ktp.pdf", bad, "application/pdf")},
+    ).content.decode()
+    assert html.count(escape(refused.value.message)) == 1
+    summary = html[html.index('class="error-summary"') :]
+    assert '<a href="#id_doc_ktp">' in summary[: summary.index("</div>")]
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [("id", "bukan persyaratan layanan ini"), ("en", "is not a requirement")],
@@ -256,3 +279,32 @@ def test_upload_fields_are_labelled_in_english(licence, citizen, login):
     c.cookies["django_language"] = "en"
     english = c.get(url).content.decode()
     assert "ID card" in english
+
+
+def test_sending_a_revision_without_changing_the_flagged_document_is_refused(
+    submitted, citizen, front_office, login
+):
+    """The officer flagged the KTP-el; "Kirim perbaikan" with no new file
+    stays on the form naming it, and the application still waits."""
+    from permits.services import application_request_revision
+
+    application_request_revision(
+        application=submitted,
+        step=active_step(submitted),
+        user=front_office.user,
+        seen_version=submitted.version,
+        note="KTP tidak terbaca.",
+        fields=["ktp"],
+    )
+    submitted.refresh_from_db()
+    c = login(citizen)
+    response = c.post(
+        reverse("permits:edit", args=[submitted.uuid]),
+        {"submit": "1", **submitted.form_data},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Belum diubah, padahal diminta petugas: " in html
+    assert dict(submitted.revision_choices)["ktp"] in html
+    submitted.refresh_from_db()
+    assert submitted.status == S.WAITING_FOR_APPLICANT

@@ -78,6 +78,25 @@ def test_admin_preview_lists_the_deadlines_a_new_holiday_moves(
     assert not Holiday.objects.filter(date=dt.date(2026, 8, 10)).exists()
 
 
+def test_admin_preview_shows_no_empty_date_fields(admin_client, licence, citizen):
+    """From the holiday form the page shows the holiday's dates, not an empty
+    "Tanggal (WIB):" form; its own form keeps the typed date (ISO, which a
+    date input needs whatever the language)."""
+    page = admin_client.get(reverse("admin:sla_preview"), {"date": "2026-08-10"})
+    assert 'value="2026-08-10"' in page.content.decode()
+    posted = admin_client.post(
+        reverse("admin:sla_preview"),
+        {"date": "2026-08-10", "closes_working_time": "on", "name": "Libur"},
+    ).content.decode()
+    assert 'name="date"' not in posted
+    assert "Senin, 10 Agustus 2026" in posted
+    untouched = admin_client.post(
+        reverse("admin:sla_preview"), {"date": "2026-08-10", "name": "Libur"}
+    ).content.decode()
+    assert 'name="date"' not in untouched
+    assert "tidak menutup atau membuka kembali hari kerja" in untouched
+
+
 def test_admin_preview_of_moving_an_existing_holiday(admin_client, licence, citizen):
     """Moving Hari Kemerdekaan from Mon 17 Aug to Tue 18 Aug in the unsaved form:
     Mon 17 reopens and Tue 18 closes, so an application filed Fri 7 Aug 16:00
@@ -175,6 +194,26 @@ def test_admin_preview_shows_the_errors_of_overlapping_hours(
     html = posted.content.decode()
     assert "Gabungkan menjadi satu baris" in html
     assert 'id="sla-moved"' not in html
+
+
+def test_backwards_hours_say_so_plainly_on_save_and_in_the_preview(
+    admin_client, licence, citizen, city_calendar
+):
+    """Monday 16:00-15:00 is refused with the plain sentence, never the
+    database constraint's name, on Save and in the preview."""
+    hours = [*WEEKDAYS_8_TO_15]
+    hours[0] = (0, "16:00", "15:00")
+    url = reverse("admin:agencies_calendar_change", args=[city_calendar.pk])
+    for html in (
+        admin_client.post(url, _calendar_post(city_calendar, hours)).content.decode(),
+        admin_client.post(
+            reverse("admin:sla_preview"),
+            _calendar_post(city_calendar, hours, _sla_calendar=city_calendar.pk),
+        ).content.decode(),
+    ):
+        assert "Jam tutup harus setelah jam buka." in html
+        assert "weekly_interval_closes_after_opening" not in html
+    assert city_calendar.weekly_intervals.get(weekday=0).opens_at == dt.time(8)
 
 
 def test_admin_saves_service_hours_audited_and_deadlines_follow(
