@@ -16,6 +16,8 @@ import pytest
 from payments.gateways.protocol import signed_headers
 from payments.models import Bill, Payment
 from payments.services import fee_rules_sync
+from permits.choices import ApplicationStatus
+from permits.models import Application
 
 from .conftest import PDF, message, post_callback
 
@@ -129,6 +131,10 @@ def test_refund_requested_and_approved_by_two_officers(
 ):
     assert post_callback(client, message(bill)).status_code == 200
     payment = Payment.objects.get()
+    # The levy itself goes back only once it is no longer owed.
+    Application.objects.filter(pk=bill.application_id).audited_update(
+        action="test.reject", status=ApplicationStatus.REJECTED
+    )
     c = login(cashier)
     response = c.post(
         url("refund-list"),
