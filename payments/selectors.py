@@ -89,7 +89,7 @@ def refunds_visible_to(user) -> QuerySet[Refund]:
     applications for other officers; their own for citizens."""
     return Refund.objects.filter(
         payment__bill__in=bills_visible_to(user)
-    ).select_related("payment__bill")
+    ).select_related("payment__bill__application")
 
 
 #: Application states in which the levy is no longer owed (the permit will

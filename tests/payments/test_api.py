@@ -152,7 +152,13 @@ def test_refund_requested_and_approved_by_two_officers(
     decided = login(treasurer).post(url("refund-approve", refund))
     assert decided.status_code == 200
     assert decided.json()["status"] == "approved"
-    assert login(citizen).get(url("refund-detail", refund)).status_code == 200
+    seen = login(citizen).get(url("refund-detail", refund))
+    assert seen.status_code == 200
+    # The applicant sees the refund, not the officers' internal notes.
+    assert seen.json()["amount"] == 10_000
+    assert "note" not in seen.json()
+    assert "decision_note" not in seen.json()
+    assert login(cashier).get(url("refund-detail", refund)).json()["note"]
 
 
 def test_callback_log_for_revenue_officers_and_auditors_only(
