@@ -55,7 +55,11 @@ def bills_visible_to(user) -> QuerySet[Bill]:
 
 
 def bills_of_application(application) -> QuerySet[Bill]:
-    return application.bills.select_related("payment").order_by("-created_at")
+    return (
+        application.bills.select_related("payment")
+        .prefetch_related("payment__refunds")
+        .order_by("-created_at")
+    )
 
 
 def open_bill(application) -> Bill | None:
@@ -85,12 +89,33 @@ def refunds_visible_to(user) -> QuerySet[Refund]:
     applications for other officers; their own for citizens."""
     return Refund.objects.filter(
         payment__bill__in=bills_visible_to(user)
-    ).select_related("payment__bill")
+    ).select_related("payment__bill__application")
+
+
+#: Application states in which the levy is no longer owed (the permit will
+#: not be issued), so the levy itself may be refunded, not only an
+#: overpayment. ``docs/payments.md``, "Refunds".
+LEVY_NOT_OWED_STATUSES = frozenset(
+    {ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
+)
+
+
+def levy_owed(bill: Bill) -> bool:
+    """Whether ``bill``'s levy still stands: its application was neither
+    rejected nor withdrawn (``LEVY_NOT_OWED_STATUSES``)."""
+    return bill.application.status not in LEVY_NOT_OWED_STATUSES
 
 
 def refundable_amount(payment: Payment, *, excluding: Refund | None = None) -> int:
-    """IDR of ``payment`` not yet taken by a requested or approved refund
-    (``excluding`` one of them, for its own decision). One aggregate query."""
+    """IDR of ``payment`` that may still be refunded, never below 0.
+
+    While the levy is owed (``levy_owed``) only the overpayment goes back:
+    ``payment.amount - bill.amount``; once the application is rejected or
+    withdrawn the whole payment may. Requested and approved refunds
+    (``excluding`` one of them, for its own decision) are taken off; rejected
+    ones are not. Source: Perda retribusi practice, *kelebihan pembayaran
+    retribusi* is refunded, the levy of a standing SKRD is not. Two queries
+    (the aggregate, and the bill and application unless already loaded)."""
     taken = (
         payment.refunds.filter(
             status__in=[RefundStatus.REQUESTED, RefundStatus.APPROVED]
@@ -99,7 +124,10 @@ def refundable_amount(payment: Payment, *, excluding: Refund | None = None) -> i
         .aggregate(s=Sum("amount"))["s"]
         or 0
     )
-    return payment.amount - taken
+    ceiling = payment.amount
+    if levy_owed(payment.bill):
+        ceiling -= payment.bill.amount
+    return max(ceiling - taken, 0)
 
 
 def callbacks_visible_to(user) -> QuerySet[GatewayCallback]:

@@ -44,6 +44,7 @@ from .fees import assess, rule_defaults
 from .gateways import MalformedMessage, get_gateway
 from .models import Bill, FeeRule, GatewayCallback, Payment, Refund
 from .selectors import refundable_amount
+from .templatetags.payments import rupiah
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -608,17 +609,31 @@ def payment_confirm_manual(
 def refund_request(
     *, payment: Payment, user, amount: int, reason: str, note: str
 ) -> Refund:
-    """Request a refund of ``amount`` IDR of ``payment`` (an overpayment, a
-    cancelled application); pending and approved refunds never exceed the
-    payment. Raises ``PermissionDenied``, ``ApplicationError``."""
+    """Request a refund of ``amount`` IDR of ``payment``.
+
+    At most ``refundable_amount(payment)``: the overpayment (paid minus
+    billed, minus requested and approved refunds) while the levy is owed; the
+    whole payment once the application is rejected or withdrawn. The payment
+    row is locked, so two requests cannot both take the same rupiah. Raises
+    ``PermissionDenied``, ``ApplicationError`` (``extra["field"]``: ``note``
+    or ``amount``). Source: ``docs/payments.md``, "Refunds"."""
     ensure_can(user, "refund.request", payment)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment = (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("bill__application")
+        .get(pk=payment.pk)
+    )
     if not note.strip():
         raise ApplicationError(_("Explain the refund."), extra={"field": "note"})
-    if amount <= 0 or amount > refundable_amount(payment):
+    refundable = refundable_amount(payment)
+    if refundable <= 0:
         raise ApplicationError(
-            _("The refund must be more than 0 and at most %(max)s IDR.")
-            % {"max": refundable_amount(payment)},
+            _("Nothing of this payment can be refunded."), extra={"field": "amount"}
+        )
+    if amount <= 0 or amount > refundable:
+        raise ApplicationError(
+            _("The refund must be more than 0 and at most %(max)s.")
+            % {"max": rupiah(refundable)},
             extra={"field": "amount"},
         )
     refund = Refund.objects.create(
@@ -636,12 +651,20 @@ def refund_decide(*, refund: Refund, user, approve: bool, note: str = "") -> Ref
     supervisor other than the requester. Raises ``PermissionDenied``,
     ``InvalidTransition`` (already decided), ``ApplicationError``."""
     ensure_can(user, "refund.decide", refund)
-    Payment.objects.select_for_update().get(pk=refund.payment_id)
+    payment = (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("bill__application")
+        .get(pk=refund.payment_id)
+    )
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     if refund.status != RefundStatus.REQUESTED:
         raise InvalidTransition(_("This refund has already been decided."))
-    if approve and refund.amount > refundable_amount(refund.payment, excluding=refund):
-        raise ApplicationError(_("The refund exceeds what was paid."))
+    refundable = refundable_amount(payment, excluding=refund)
+    if approve and refund.amount > refundable:
+        raise ApplicationError(
+            _("The refund exceeds what may be refunded (at most %(max)s).")
+            % {"max": rupiah(refundable)}
+        )
     before = refund.status
     refund.status = RefundStatus.APPROVED if approve else RefundStatus.REJECTED
     refund.decided_by = user

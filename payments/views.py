@@ -72,7 +72,10 @@ def bill_detail(request: HttpRequest, uuid) -> HttpResponse:
             "can_confirm": bill.status in (BillStatus.OPEN, BillStatus.EXPIRED)
             and user_can(request.user, "payment.confirm", bill),
             "can_refund": payment is not None
-            and user_can(request.user, "refund.request", payment),
+            and user_can(request.user, "refund.request", payment)
+            and refundable_amount(payment) > 0,
+            "refunds": list(payment.refunds.order_by("created_at")) if payment else [],
+            "staff_view": bill.application.applicant_id != request.user.pk,
         },
     )
 
@@ -235,6 +238,15 @@ def refund_request(request: HttpRequest, uuid) -> HttpResponse:
     if not user_can(request.user, "refund.request", payment):
         raise PermissionDenied
     refundable = refundable_amount(payment)
+    if refundable <= 0:
+        messages.error(
+            request,
+            _(
+                "Nothing of this payment can be refunded: only an overpayment "
+                "while the levy is owed, and earlier refunds are taken off."
+            ),
+        )
+        return redirect(bill)
     form = RefundRequestForm(request.POST or None, initial={"amount": refundable})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -278,13 +290,17 @@ def refund_detail(request: HttpRequest, uuid) -> HttpResponse:
     can_decide = refund.status == RefundStatus.REQUESTED and user_can(
         request.user, "refund.decide", refund
     )
+    bill = refund.payment.bill
     return render(
         request,
         "payments/refund_detail.html",
         {
             "refund": refund,
-            "bill": refund.payment.bill,
+            "bill": bill,
             "form": RefundDecisionForm() if can_decide else None,
+            # The applicant sees status, amount, dates and the public reason;
+            # the internal explanation and the officers' names are for staff.
+            "staff_view": bill.application.applicant_id != request.user.pk,
         },
     )
 
@@ -292,26 +308,26 @@ def refund_detail(request: HttpRequest, uuid) -> HttpResponse:
 @login_required
 @require_POST
 def refund_decide(request: HttpRequest, uuid) -> HttpResponse:
+    """Record the decision; on any error, back to the refund page with the
+    error as a message (the POST-only URL is never rendered)."""
     refund = _refund(request, uuid)
     if not user_can(request.user, "refund.decide", refund):
         raise PermissionDenied
     form = RefundDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.refund_decide(
-                refund=refund,
-                user=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except ApplicationError as error:  # InvalidTransition: decided already
-            messages.error(request, error.message)
-            return redirect("payments:refund_detail", uuid=refund.uuid)
-        messages.success(request, _("The decision is recorded."))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("payments:refund_detail", uuid=refund.uuid)
-    return render(
-        request,
-        "payments/refund_detail.html",
-        {"refund": refund, "bill": refund.payment.bill, "form": form},
-        status=400,
-    )
+    try:
+        services.refund_decide(
+            refund=refund,
+            user=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        )
+    except ApplicationError as error:  # InvalidTransition too: decided already
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The decision is recorded."))
+    return redirect("payments:refund_detail", uuid=refund.uuid)

@@ -115,6 +115,20 @@ class RefundOutputSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    #: Written for the deciding officer and the audit, not for the applicant.
+    INTERNAL_FIELDS = ("note", "decision_note")
+
+    def to_representation(self, instance):
+        """The applicant gets the refund without ``note`` and
+        ``decision_note`` (as on the HTML page)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user_pk = getattr(getattr(request, "user", None), "pk", None)
+        if user_pk == instance.payment.bill.application.applicant_id:
+            for field in self.INTERNAL_FIELDS:
+                data.pop(field, None)
+        return data
+
 
 class RefundRequestInputSerializer(serializers.Serializer):
     payment = serializers.UUIDField()

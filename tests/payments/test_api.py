@@ -16,6 +16,8 @@ import pytest
 from payments.gateways.protocol import signed_headers
 from payments.models import Bill, Payment
 from payments.services import fee_rules_sync
+from permits.choices import ApplicationStatus
+from permits.models import Application
 
 from .conftest import PDF, message, post_callback
 
@@ -129,6 +131,10 @@ def test_refund_requested_and_approved_by_two_officers(
 ):
     assert post_callback(client, message(bill)).status_code == 200
     payment = Payment.objects.get()
+    # The levy itself goes back only once it is no longer owed.
+    Application.objects.filter(pk=bill.application_id).audited_update(
+        action="test.reject", status=ApplicationStatus.REJECTED
+    )
     c = login(cashier)
     response = c.post(
         url("refund-list"),
@@ -146,7 +152,13 @@ def test_refund_requested_and_approved_by_two_officers(
     decided = login(treasurer).post(url("refund-approve", refund))
     assert decided.status_code == 200
     assert decided.json()["status"] == "approved"
-    assert login(citizen).get(url("refund-detail", refund)).status_code == 200
+    seen = login(citizen).get(url("refund-detail", refund))
+    assert seen.status_code == 200
+    # The applicant sees the refund, not the officers' internal notes.
+    assert seen.json()["amount"] == 10_000
+    assert "note" not in seen.json()
+    assert "decision_note" not in seen.json()
+    assert login(cashier).get(url("refund-detail", refund)).json()["note"]
 
 
 def test_callback_log_for_revenue_officers_and_auditors_only(

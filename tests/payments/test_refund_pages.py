@@ -16,7 +16,9 @@ from agencies.models import Agency
 from audit.models import AuditEntry
 from payments.choices import RefundStatus
 from payments.models import Refund
-from payments.services import payment_confirm_manual
+from payments.services import payment_confirm_manual, refund_decide, refund_request
+from permits.choices import ApplicationStatus
+from permits.models import Application
 from tests.support.workflow import make_officer
 
 from .conftest import PDF
@@ -57,7 +59,7 @@ def test_an_officer_requests_and_a_second_officer_approves(
     bill_page = cashier_c.get(bill.get_absolute_url()).content.decode()
     assert reverse("payments:refund_request", args=[bill.uuid]) in bill_page
     form = cashier_c.get(reverse("payments:refund_request", args=[bill.uuid]))
-    assert form.context["refundable"] == paid.amount
+    assert form.context["refundable"] == 50_000  # the overpayment only
     response = _request(cashier_c, bill)
     refund = Refund.objects.get()
     assert response.status_code == 302
@@ -74,7 +76,14 @@ def test_an_officer_requests_and_a_second_officer_approves(
     treasurer_c = _as(login, treasurer)
     assert treasurer_c.get(detail).context["form"] is not None
     missing = treasurer_c.post(decide, {"decision": "approve", "note": ""})
-    assert missing.status_code == 400  # a decision carries its reason
+    # A decision carries its reason; the error comes back on the refund page
+    # (a reload never lands on the POST-only URL).
+    assert missing.status_code == 302
+    assert missing["Location"] == detail
+    shown = treasurer_c.get(detail).content.decode()
+    assert "wajib" in shown or "required" in shown
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.REQUESTED
     response = treasurer_c.post(
         decide, {"decision": "approve", "note": "Sesuai bukti setor."}
     )
@@ -99,7 +108,7 @@ def test_an_officer_requests_and_a_second_officer_approves(
 
 def test_a_rejection_keeps_the_amount_refundable(login, paid, cashier, treasurer):
     bill = paid.bill
-    _request(_as(login, cashier), bill, amount=paid.amount)
+    _request(_as(login, cashier), bill, amount=50_000)
     refund = Refund.objects.get()
     c = _as(login, treasurer)
     c.post(
@@ -109,7 +118,7 @@ def test_a_rejection_keeps_the_amount_refundable(login, paid, cashier, treasurer
     refund.refresh_from_db()
     assert refund.status == RefundStatus.REJECTED
     form = _as(login, cashier).get(reverse("payments:refund_request", args=[bill.uuid]))
-    assert form.context["refundable"] == paid.amount
+    assert form.context["refundable"] == 50_000
 
 
 def test_more_than_was_paid_is_refused_on_the_form(login, paid, cashier):
@@ -117,6 +126,121 @@ def test_more_than_was_paid_is_refused_on_the_form(login, paid, cashier):
     assert response.status_code == 200
     assert response.context["form"].errors["amount"]
     assert not Refund.objects.exists()
+
+
+def test_while_the_levy_is_owed_only_the_overpayment_goes_back(
+    login, paid, cashier, treasurer
+):
+    """The tester's case: paid 50,000 more than billed, a refund of the whole
+    payment as "overpayment" is refused, with the ceiling in rupiah."""
+    c = _as(login, cashier)
+    c.cookies["django_language"] = "id"
+    response = _request(c, paid.bill, amount=paid.amount)
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["amount"]
+    assert "Rp 50.000" in error
+    assert "50000" not in error
+    assert not Refund.objects.exists()
+    assert _request(c, paid.bill, amount=50_000).status_code == 302
+
+
+def test_the_levy_itself_goes_back_once_the_application_is_rejected(
+    login, paid, cashier
+):
+    Application.objects.filter(pk=paid.bill.application_id).audited_update(
+        action="test.reject", status=ApplicationStatus.REJECTED
+    )
+    c = _as(login, cashier)
+    form = c.get(reverse("payments:refund_request", args=[paid.bill.uuid]))
+    assert form.context["refundable"] == paid.amount
+    assert _request(c, paid.bill, amount=paid.amount).status_code == 302
+    assert Refund.objects.get().amount == paid.amount
+
+
+def test_an_approval_beyond_the_overpayment_is_refused_at_decision(
+    login, paid, cashier, treasurer
+):
+    """A refund of the levy requested while the application was rejected is
+    not approved after the levy is owed again (rule checked at both steps)."""
+    app = paid.bill.application
+    Application.objects.filter(pk=app.pk).audited_update(
+        action="test.reject", status=ApplicationStatus.REJECTED
+    )
+    refund = refund_request(
+        payment=paid,
+        user=cashier.user,
+        amount=paid.amount,
+        reason="cancelled",
+        note="x",
+    )
+    Application.objects.filter(pk=app.pk).audited_update(
+        action="test.reopen", status=app.status
+    )
+    c = _as(login, treasurer)
+    detail = reverse("payments:refund_detail", args=[refund.uuid])
+    response = c.post(
+        reverse("payments:refund_decide", args=[refund.uuid]),
+        {"decision": "approve", "note": "ok"},
+    )
+    assert response["Location"] == detail
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.REQUESTED
+    assert "Rp 50" in c.get(detail).content.decode()
+
+
+def test_nothing_left_to_refund_hides_the_link_and_refuses_the_form(
+    login, paid, cashier
+):
+    c = _as(login, cashier)
+    _request(c, paid.bill, amount=50_000)
+    form_url = reverse("payments:refund_request", args=[paid.bill.uuid])
+    assert form_url not in c.get(paid.bill.get_absolute_url()).content.decode()
+    response = c.get(form_url)
+    assert response.status_code == 302
+    assert response["Location"] == paid.bill.get_absolute_url()
+    assert _request(c, paid.bill, amount=1).status_code == 302
+    assert Refund.objects.count() == 1
+
+
+def test_the_refund_shows_on_the_bill_and_the_application(
+    login, paid, cashier, treasurer, citizen
+):
+    _request(_as(login, cashier), paid.bill, amount=50_000)
+    refund = Refund.objects.get()
+    refund_decide(refund=refund, user=treasurer.user, approve=True, note="ok")
+    c = _as(login, citizen)
+    c.cookies["django_language"] = "id"
+    bill_page = c.get(paid.bill.get_absolute_url()).content.decode()
+    assert 'data-testid="bill-refunds"' in bill_page
+    assert "Rp 50.000" in bill_page
+    assert "Disetujui" in bill_page
+    app_url = reverse("permits:detail", args=[paid.bill.application.uuid])
+    app_page = c.get(app_url).content.decode()
+    assert 'data-testid="application-refund"' in app_page
+    assert "Rp 50.000" in app_page
+
+
+def test_the_citizen_sees_no_internal_note_nor_staff_names(
+    login, paid, cashier, treasurer, citizen
+):
+    _request(_as(login, cashier), paid.bill, note="Catatan internal kasir.")
+    refund = Refund.objects.get()
+    refund_decide(
+        refund=refund, user=treasurer.user, approve=True, note="Alasan internal."
+    )
+    detail = reverse("payments:refund_detail", args=[refund.uuid])
+    citizen_page = _as(login, citizen).get(detail).content.decode()
+    for hidden in (
+        "Catatan internal kasir.",
+        "Alasan internal.",
+        str(cashier.user),
+        str(treasurer.user),
+    ):
+        assert hidden not in citizen_page
+    assert "Rp 50" in citizen_page
+    officer_page = _as(login, cashier).get(detail).content.decode()
+    assert "Catatan internal kasir." in officer_page
+    assert str(treasurer.user) in officer_page
 
 
 @pytest.mark.parametrize(

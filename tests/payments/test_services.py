@@ -270,9 +270,9 @@ def test_a_verifier_cannot_decide_a_refund(bill, cashier, settings, tmp_path):
     from .conftest import make_officer
 
     settings.MEDIA_ROOT = tmp_path
-    payment = _confirm(bill, cashier)
+    payment = _confirm(bill, cashier, amount=bill.amount + 1000)
     refund = refund_request(
-        payment=payment, user=cashier.user, amount=1000, reason="cancelled", note="x"
+        payment=payment, user=cashier.user, amount=1000, reason="overpayment", note="x"
     )
     colleague = make_officer("kasir2", agency=cashier.agency, role=OfficerRole.VERIFIER)
     with pytest.raises(PermissionDenied):
