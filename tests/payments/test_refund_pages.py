@@ -238,9 +238,14 @@ def test_the_citizen_sees_no_internal_note_nor_staff_names(
     ):
         assert hidden not in citizen_page
     assert "Rp 50" in citizen_page
+    listing = reverse("payments:refund_list")
+    citizen_list = _as(login, citizen).get(listing).content.decode()
+    assert refund.payment.bill.application.reference in citizen_list
+    assert str(cashier.user) not in citizen_list
     officer_page = _as(login, cashier).get(detail).content.decode()
     assert "Catatan internal kasir." in officer_page
     assert str(treasurer.user) in officer_page
+    assert str(cashier.user) in _as(login, treasurer).get(listing).content.decode()
 
 
 @pytest.mark.parametrize(
