@@ -218,8 +218,13 @@ def _answers(app) -> list[tuple[str, str]]:
 
 @login_required
 def application(request: HttpRequest, uuid) -> HttpResponse:
-    """The officer's page of one application of their agency."""
-    app = _application(request, uuid)
+    """The officer's page of one application of their agency. A paused
+    service clock (waiting for the applicant) has no deadline: the page shows
+    the stopped clock and the working time left instead (``sla_state``,
+    ``sla_remaining``: two subqueries in the same query)."""
+    app = get_object_or_404(
+        with_sla_clock(applications_for_officer(request.user)), uuid=uuid
+    )
     record_access(request, application=app)  # PDP access log (privacy)
     steps = list(
         app.steps.select_related("agency", "assigned_officer__user").order_by("order")
