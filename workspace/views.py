@@ -21,6 +21,7 @@ from accounts.permissions import ensure_can, user_can
 from accounts.selectors import officers_acting_as
 from permits.forms import OfficerActionForm
 from permits.selectors import application_timeline, officer_actions_for
+from permits.workflow import CLOSED
 from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
 from sla.selectors import with_sla_clock
@@ -252,6 +253,7 @@ def application(request: HttpRequest, uuid) -> HttpResponse:
             "officer_actions": officer_actions_for(request.user, app),
             "action_form": OfficerActionForm(initial={"version": app.version}),
             "next_url": request.path,
+            "show_deadline": app.status not in CLOSED,
         },
     )
 
