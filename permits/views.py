@@ -65,12 +65,16 @@ def _own(request, uuid):
 def application_start(request: HttpRequest, code: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.filter(is_published=True), code=code)
     try:
-        application = services.application_create_draft(
+        application, created = services.application_start(
             applicant=request.user, service=service
         )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("agencies:service_detail", code=code)
+    if not created:
+        messages.info(
+            request, _("You already started this application; continue it here.")
+        )
     return redirect("permits:edit", uuid=application.uuid)
 
 
