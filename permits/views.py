@@ -12,7 +12,13 @@ import uuid as uuid_lib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,7 +46,7 @@ from .selectors import (
     what_next,
     work_list_for,
 )
-from .workflow import WITHDRAWABLE
+from .workflow import CLOSED, WITHDRAWABLE
 
 S = ApplicationStatus
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -59,12 +65,16 @@ def _own(request, uuid):
 def application_start(request: HttpRequest, code: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.filter(is_published=True), code=code)
     try:
-        application = services.application_create_draft(
+        application, created = services.application_start(
             applicant=request.user, service=service
         )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("agencies:service_detail", code=code)
+    if not created:
+        messages.info(
+            request, _("You already started this application; continue it here.")
+        )
     return redirect("permits:edit", uuid=application.uuid)
 
 
@@ -241,6 +251,7 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
                 application.service_version, application.form_data, keep_empty=True
             ),
             "can_withdraw": is_applicant and application.status in WITHDRAWABLE,
+            "show_deadline": application.status not in CLOSED,
             "can_object": is_applicant and application.status == S.REJECTED,
             "officer_actions": officer_actions_for(request.user, application),
             "action_form": OfficerActionForm(initial={"version": application.version}),
@@ -250,9 +261,27 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def application_withdraw(request: HttpRequest, uuid) -> HttpResponse:
+    """Withdraw the applicant's own application, in two steps that work
+    without JavaScript: GET shows what withdrawing means and a form; POST
+    withdraws only with ``confirm=yes`` from that form (a bare POST, e.g. an
+    old page's one-tap button, is sent to the confirmation page: 303).
+    Another citizen's application is a 404; a decided one is refused
+    (``WITHDRAWABLE``) with a message on the application page."""
     application = _own(request, uuid)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if application.status not in WITHDRAWABLE:
+        messages.error(request, _("A decided application cannot be withdrawn."))
+        return redirect("permits:detail", uuid=application.uuid)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        if request.method == "POST":
+            response = redirect("permits:withdraw", uuid=application.uuid)
+            response.status_code = 303
+            return response
+        return render(
+            request, "permits/application_withdraw.html", {"application": application}
+        )
     try:
         services.application_withdraw(
             application=application,

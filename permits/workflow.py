@@ -36,6 +36,11 @@ WITHDRAWABLE = frozenset({S.DRAFT, S.SUBMITTED, S.IN_PROGRESS, S.WAITING_FOR_APP
 #: Final states: nothing happens after them.
 FINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 
+#: Closed states: decided or ended, nothing pending on a deadline (the final
+#: states and a rejection, which only an objection reopens). Pages hide the
+#: service deadline of a closed application (it may still be stored).
+CLOSED = frozenset(FINAL | {S.REJECTED})
+
 #: States in which officers work on the application's active steps.
 OPEN_FOR_OFFICERS = frozenset({S.SUBMITTED, S.IN_PROGRESS})
 

@@ -21,7 +21,7 @@ from permits.choices import ApplicationStatus
 from permits.models import ApplicationStep
 
 from .permissions import agency_ids_of
-from .selectors import WORKING_STATES
+from .selectors import QUEUE_STATES
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -81,7 +81,7 @@ class TaskFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("Application state"),
         field_name="application__status",
-        choices=[(s.value, s.label) for s in ApplicationStatus if s in WORKING_STATES],
+        choices=[(s.value, s.label) for s in ApplicationStatus if s in QUEUE_STATES],
     )
     step = django_filters.ChoiceFilter(
         label=_("Step (role)"), field_name="role", choices=StepRole.choices

@@ -21,6 +21,7 @@ from accounts.permissions import ensure_can, user_can
 from accounts.selectors import officers_acting_as
 from permits.forms import OfficerActionForm
 from permits.selectors import application_timeline, officer_actions_for
+from permits.workflow import CLOSED
 from privacy.access import record_access
 from ptsp.exceptions import ApplicationError
 from sla.selectors import with_sla_clock
@@ -218,8 +219,13 @@ def _answers(app) -> list[tuple[str, str]]:
 
 @login_required
 def application(request: HttpRequest, uuid) -> HttpResponse:
-    """The officer's page of one application of their agency."""
-    app = _application(request, uuid)
+    """The officer's page of one application of their agency. A paused
+    service clock (waiting for the applicant) has no deadline: the page shows
+    the stopped clock and the working time left instead (``sla_state``,
+    ``sla_remaining``: two subqueries in the same query)."""
+    app = get_object_or_404(
+        with_sla_clock(applications_for_officer(request.user)), uuid=uuid
+    )
     record_access(request, application=app)  # PDP access log (privacy)
     steps = list(
         app.steps.select_related("agency", "assigned_officer__user").order_by("order")
@@ -247,6 +253,7 @@ def application(request: HttpRequest, uuid) -> HttpResponse:
             "officer_actions": officer_actions_for(request.user, app),
             "action_form": OfficerActionForm(initial={"version": app.version}),
             "next_url": request.path,
+            "show_deadline": app.status not in CLOSED,
         },
     )
 

@@ -130,7 +130,7 @@ def test_invalid_submission_shows_field_errors(licence, citizen, login):
 
 def test_other_citizen_gets_404_everywhere(submitted, other_citizen, login):
     c = login(other_citizen)
-    for name in ("detail", "edit", "receipt"):
+    for name in ("detail", "edit", "receipt", "withdraw"):
         assert (
             c.get(reverse(f"permits:{name}", args=[submitted.uuid])).status_code == 404
         )
