@@ -141,13 +141,13 @@ def _insert(cursor, start: int, end: int, step, citizen, officer) -> None:
           INSERT INTO permits_application (
             created_at, updated_at, uuid, reference, subject, form_data,
             status, version, submitted_at, decided_at, due_at,
-            applicant_deadline_at, revision_fields, tracking_code_hash,
-            idempotency_key, applicant_id, business_id, service_id,
-            service_version_id)
+            applicant_deadline_at, revision_fields, revision_baseline,
+            tracking_code_hash, idempotency_key, applicant_id, business_id,
+            service_id, service_version_id)
           SELECT now(), now(), gen_random_uuid(),
                  'BQ-' || lpad(g::text, 9, '0'), NULL, '{}'::jsonb,
                  'submitted', 1, now() - g * interval '17 seconds', NULL,
-                 NULL, NULL, '[]'::jsonb, '', '', %(citizen)s, NULL,
+                 NULL, NULL, '[]'::jsonb, '{}'::jsonb, '', '', %(citizen)s, NULL,
                  %(service)s, %(version)s
           FROM generate_series(%(start)s, %(end)s) AS g
           RETURNING id, substring(reference from 4)::int AS g

@@ -50,10 +50,10 @@ def _fill(n: int, log) -> int:
         cursor.execute(
             "INSERT INTO permits_application (created_at, updated_at, uuid, "
             "reference, form_data, status, version, submitted_at, revision_fields, "
-            "tracking_code_hash, idempotency_key, applicant_id, service_id, "
-            "service_version_id) "
+            "revision_baseline, tracking_code_hash, idempotency_key, applicant_id, "
+            "service_id, service_version_id) "
             "SELECT now(), now(), gen_random_uuid(), %s || g, '{}', 'in_progress', "
-            "1, now(), '[]', '', '', %s, %s, %s "
+            "1, now(), '[]', '{}', '', '', %s, %s, %s "
             "FROM generate_series(%s, %s) g",
             [PREFIX, user.pk, service.pk, service.current_version_id, have + 1, n],
         )
