@@ -28,6 +28,7 @@ from bench.harness import (
     median,
     worker_started_note,
 )
+from bench.scenarios import drop_queued_tasks
 from documents.choices import RenderStatus
 from documents.models import IssuedDocument
 from documents.rendering import document_html
@@ -142,6 +143,8 @@ def run(context) -> Outcome:
         ),
         sizes=f"M = {size} per round, {context.rounds} rounds; N = {total}",
     )
+    dropped = drop_queued_tasks(context.redis_url)
+    context.log(f"Dropped {dropped} tasks left in the broker by earlier scenarios.")
     worker = _worker(context)
     ids = _issue(size, run_id)
     worker.start(timeout=WORKER_START_TIMEOUT)

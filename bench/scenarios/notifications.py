@@ -33,6 +33,7 @@ from bench.harness import (
     percentile,
     worker_started_note,
 )
+from bench.scenarios import drop_queued_tasks
 from notifications.channels import message_id_domain
 from notifications.choices import DeliveryStatus
 from notifications.models import Notification
@@ -131,6 +132,8 @@ def run(context) -> Outcome:
         f"{trickle}",
     )
     with _Sink(context) as sink:
+        dropped = drop_queued_tasks(context.redis_url)
+        context.log(f"Dropped {dropped} tasks left in the broker by earlier scenarios.")
         worker = _worker(context, sink)
         worker.start(timeout=WORKER_START_TIMEOUT)
         outcome.notes.append(worker_started_note(worker))
