@@ -1,6 +1,7 @@
 """The admin edits calendars, holidays and offices with a reason, audited."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -150,3 +151,46 @@ def test_second_holiday_on_the_same_day_and_category_says_it_already_exists(
     html = response.content.decode()
     assert "Hari libur kategori ini sudah ada pada tanggal ini." in html
     assert "tidak ada" not in html
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_calendar_hours_show_and_accept_hh_mm(client, admin_user, language):
+    """Django's Indonesian time input format showed "08.00.00"; both
+    languages show and accept "08:00" (``ptsp.formats``)."""
+    client.force_login(admin_user)
+    client.cookies["django_language"] = language
+    calendar = Calendar.objects.get(code="layanan-kec-cipondoh")
+    monday = calendar.weekly_intervals.get(weekday=0, opens_at=dt.time(8))
+    url = f"/admin/agencies/calendar/{calendar.pk}/change/"
+    html = client.get(url).content.decode()
+    assert f'<html lang="{language}"' in html
+    assert 'name="weekly_intervals-0-opens_at" value="08:00"' in html
+    assert "08.00" not in html
+    assert "08:00:00" not in html
+
+    rows = [
+        {
+            "id": str(i.pk),
+            "weekday": str(i.weekday),
+            "opens_at": i.opens_at.strftime("%H:%M"),
+            "closes_at": i.closes_at.strftime("%H:%M"),
+        }
+        for i in calendar.weekly_intervals.order_by("weekday", "opens_at")
+    ]
+    rows[0] = {**rows[0], "opens_at": "07:30"}
+    response = client.post(url, _calendar_post(calendar, rows, "Buka lebih awal."))
+    assert response.status_code == 302
+    monday.refresh_from_db()
+    assert monday.opens_at == dt.time(7, 30)
+
+
+def test_admin_time_zone_note_is_in_indonesian(client, admin_user):
+    """Django's Indonesian catalogue leaves the admin's time-zone note (shown
+    by its time widget) in English; ours translates it."""
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "id"
+    script = client.get("/admin/jsi18n/").content.decode()
+    assert "(Waktu Anda %(offset)s jam lebih cepat.)" in script
+    assert "(Waktu Anda %(offset)s jam lebih lambat.)" in script
+    # The "Now" link types the first input format: HH:MM.
+    assert re.search(r'"TIME_INPUT_FORMATS": \[\s*"%H:%M",', script)
