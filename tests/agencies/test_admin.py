@@ -194,3 +194,44 @@ def test_admin_time_zone_note_is_in_indonesian(client, admin_user):
     assert "(Waktu Anda %(offset)s jam lebih lambat.)" in script
     # The "Now" link types the first input format: HH:MM.
     assert re.search(r'"TIME_INPUT_FORMATS": \[\s*"%H:%M",', script)
+
+
+def test_a_duplicate_code_says_it_already_exists_in_indonesian(client, admin_user):
+    """Our catalogue (LOCALE_PATHS) overrides Django's Indonesian unique
+    message ("... telah ada") with "... ini sudah ada"."""
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "id"
+    existing = Calendar.objects.get(code="layanan-kec-cipondoh")
+    data = _calendar_post(existing, [], "Uji duplikat.")
+    data["name"] = "Duplikat"
+    response = client.post("/admin/agencies/calendar/add/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Django capitalises the single field's label.
+    assert "Kalender dengan Kode ini sudah ada." in html
+    assert "telah ada" not in html
+
+
+def test_a_duplicate_on_several_fields_says_it_already_exists_in_indonesian():
+    """Django's Indonesian for the several-fields message says "tidak ada"
+    (does not exist); ours says it already exists."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from agencies.models import WeeklyInterval
+
+    first = WeeklyInterval.objects.order_by("pk").first()
+    duplicate = WeeklyInterval(
+        calendar=first.calendar,
+        weekday=first.weekday,
+        opens_at=first.opens_at,
+        closes_at=first.closes_at,
+    )
+    with translation.override("id"), pytest.raises(ValidationError) as error:
+        duplicate.validate_constraints()
+    messages = " ".join(error.value.messages)
+    assert (
+        "Jam buka mingguan dengan Kalender, Hari dan Buka pukul ini sudah ada."
+        in messages
+    )
+    assert "tidak ada" not in messages
