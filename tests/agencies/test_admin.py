@@ -3,6 +3,8 @@
 import datetime as dt
 import re
 
+from django.utils import translation
+
 import pytest
 
 from agencies.models import (
@@ -153,6 +155,16 @@ def test_second_holiday_on_the_same_day_and_category_says_it_already_exists(
     assert "tidak ada" not in html
 
 
+@pytest.fixture
+def language_restored():
+    """The admin's LocaleMiddleware activates the cookie's language in this
+    thread; give the next tests the language they started with."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
+@pytest.mark.usefixtures("language_restored")
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_calendar_hours_show_and_accept_hh_mm(client, admin_user, language):
     """Django's Indonesian time input format showed "08.00.00"; both
