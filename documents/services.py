@@ -30,6 +30,7 @@ from notifications.variables import BilingualText
 from permits.choices import ApplicationStatus, StepAction
 from permits.models import Application
 from ptsp.exceptions import ApplicationError
+from ptsp.files import atomic_with_files
 
 from .choices import DocumentKind, RenderStatus, Validity
 from .models import DocumentCounter, IssuedDocument, RenewalLink
@@ -239,13 +240,17 @@ def _render_on_commit(document: IssuedDocument) -> None:
 
 def document_store_file(*, document_id: int, pdf: bytes, signed: bool) -> bool:
     """Store the rendered PDF of a pending document once (safe to run twice:
-    returns ``False`` when a file is already there)."""
-    with transaction.atomic():
+    returns ``False`` when a file is already there).
+
+    The outermost transaction of the render task: if it rolls back (the audit
+    entry or the commit fails) the stored PDF is deleted again
+    (``ptsp.files.atomic_with_files``), so no orphan is left in storage."""
+    with atomic_with_files(durable=True) as files:
         document = IssuedDocument.objects.select_for_update().get(pk=document_id)
         if document.render_status == RenderStatus.READY:
             return False
         digest = hashlib.sha256(pdf).hexdigest()
-        document.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(pdf), save=False)
+        files.save(document.file, f"{secrets.token_hex(16)}.pdf", ContentFile(pdf))
         document.sha256 = digest
         document.signed = signed
         document.render_status = RenderStatus.READY

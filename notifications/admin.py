@@ -1,6 +1,9 @@
 """Admin: the delivery log with resend, and the templates per event, channel and
 language with validation and a preview."""
 
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -8,9 +11,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.html import format_html_join
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from audit.services import audit_record, field_changes
 
@@ -27,6 +31,7 @@ from .models import (
 from .phones import phone_mask
 from .rendering import render_text, template_validate
 from .services import _notification_resend, context_preview
+from .variables import context_decode
 
 
 class EventFilter(admin.SimpleListFilter):
@@ -124,12 +129,13 @@ class NotificationAdmin(admin.ModelAdmin):
             sensitive = set(get_event(obj.event).sensitive)
         except UnknownEvent:
             sensitive = set()
+        values = context_decode(obj.context or {}, language=get_language())
         return format_html_join(
             "\n",
             "<div><code>{}</code>: {}</div>",
             (
-                (name, "•••" if name in sensitive else value)
-                for name, value in sorted(obj.context.items())
+                (name, "•••" if name in sensitive else _variable_show(value))
+                for name, value in sorted(values.items())
             ),
         )
 
@@ -306,6 +312,20 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
                 before, obj, ["event", "channel", "language", "subject", "body"]
             ),
         )
+
+
+def _variable_show(value) -> str:
+    """A decoded variable as the admin reads it: instants in WIB, dates and
+    amounts in the active language's format, other values as text."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "j F Y H:i") + " WIB"
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "j F Y")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, force_grouping=True)
+    return str(value)
 
 
 def _render_preview(event: str, subject: str, body: str, language: str):

@@ -530,6 +530,35 @@ def callback_receive(
 # --- Manual confirmation -------------------------------------------------------------
 
 
+def manual_payment_problems(
+    *,
+    bill: Bill,
+    amount: int | None = None,
+    paid_at: dt.datetime | None = None,
+    reference: str | None = None,
+    evidence: bytes | None = None,
+) -> dict[str, str]:
+    """Every problem of a manual confirmation's values at once, ``{field:
+    message}`` in the form's order (empty when all is well), so one submit
+    shows them all. A value given as ``None`` is not checked (the form has
+    already refused it)."""
+    problems: dict[str, str] = {}
+    if amount is not None and amount < bill.amount:
+        problems["amount"] = _("The amount paid is less than the bill.")
+    if paid_at is not None and paid_at > timezone.now():
+        problems["paid_at"] = _("The payment time cannot be in the future.")
+    if reference is not None and not reference.strip():
+        problems["reference"] = _("Enter the bank or teller reference.")
+    if evidence is not None:
+        if len(evidence) > settings.PERMITS_MAX_UPLOAD_BYTES:
+            problems["evidence"] = _("The file is too large.")
+        else:
+            kind = filetype.guess(evidence)
+            if kind is None or kind.mime not in EVIDENCE_TYPES:
+                problems["evidence"] = _("Only PDF, JPEG or PNG files are accepted.")
+    return problems
+
+
 def payment_confirm_manual(
     *,
     bill: Bill,
@@ -546,7 +575,9 @@ def payment_confirm_manual(
     overpayment, refunded later) but not fall short. The evidence file is
     deleted from storage if the transaction does not commit
     (``ptsp.files.atomic_with_files``). Raises ``PermissionDenied``,
-    ``ApplicationError``."""
+    ``ApplicationError`` (for bad values: ``extra["errors"]``, every
+    ``{field: message}`` of ``manual_payment_problems``; ``extra["field"]``,
+    the first of them)."""
     with atomic_with_files(durable=True) as files:
         ensure_can(user, "payment.confirm", bill)
         Application.objects.select_for_update().get(pk=bill.application_id)
@@ -558,29 +589,19 @@ def payment_confirm_manual(
             or Bill.objects.filter(replaces=bill).exists()
         ):
             raise ApplicationError(_("This bill was cancelled or reissued."))
-        if amount < bill.amount:
+        problems = manual_payment_problems(
+            bill=bill,
+            amount=amount,
+            paid_at=paid_at,
+            reference=reference,
+            evidence=evidence,
+        )
+        if problems:
             raise ApplicationError(
-                _("The amount paid is less than the bill."), extra={"field": "amount"}
-            )
-        if paid_at > timezone.now():
-            raise ApplicationError(
-                _("The payment time cannot be in the future."),
-                extra={"field": "paid_at"},
-            )
-        if not reference.strip():
-            raise ApplicationError(
-                _("Enter the bank or teller reference."), extra={"field": "reference"}
-            )
-        if len(evidence) > settings.PERMITS_MAX_UPLOAD_BYTES:
-            raise ApplicationError(
-                _("The file is too large."), extra={"field": "evidence"}
+                " ".join(problems.values()),
+                extra={"field": next(iter(problems)), "errors": problems},
             )
         kind = filetype.guess(evidence)
-        if kind is None or kind.mime not in EVIDENCE_TYPES:
-            raise ApplicationError(
-                _("Only PDF, JPEG or PNG files are accepted."),
-                extra={"field": "evidence"},
-            )
         payment = Payment(
             bill=bill,
             amount=amount,

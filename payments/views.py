@@ -159,24 +159,42 @@ def payment_confirm(request: HttpRequest, uuid) -> HttpResponse:
     form = ManualConfirmForm(
         request.POST or None, request.FILES or None, initial={"amount": bill.amount}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        # Every error in one submit: the service's checks also run on the
+        # values the form could parse, even when another field failed.
+        valid = form.is_valid()
         data = form.cleaned_data
-        try:
-            services.payment_confirm_manual(
-                bill=bill,
-                user=request.user,
-                amount=data["amount"],
-                paid_at=data["paid_at"],
-                reference=data["reference"],
-                evidence=data["evidence"].read(),
-                note=data["note"],
-            )
-        except ApplicationError as error:
-            field = error.extra.get("field")
-            form.add_error(field if field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("The payment is confirmed."))
-            return redirect(bill)
+        upload = data.get("evidence")
+        evidence = upload.read() if upload else None
+        problems = services.manual_payment_problems(
+            bill=bill,
+            amount=data.get("amount"),
+            paid_at=data.get("paid_at"),
+            reference=data.get("reference"),
+            evidence=evidence,
+        )
+        for field, message in problems.items():
+            form.add_error(field, message)
+        if valid and not problems:
+            try:
+                services.payment_confirm_manual(
+                    bill=bill,
+                    user=request.user,
+                    amount=data["amount"],
+                    paid_at=data["paid_at"],
+                    reference=data["reference"],
+                    evidence=evidence,
+                    note=data["note"],
+                )
+            except ApplicationError as error:
+                errors = error.extra.get("errors") or {
+                    error.extra.get("field"): error.message
+                }
+                for field, message in errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("The payment is confirmed."))
+                return redirect(bill)
     return render(
         request, "payments/payment_confirm.html", {"bill": bill, "form": form}
     )

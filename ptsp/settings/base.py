@@ -509,7 +509,11 @@ PASSWORD_RESET_TIMEOUT = env.int("PTSP_INVITATION_HOURS", default=72) * 3600
 # --- I18N / time ------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+# Our catalogues take precedence over Django's (e.g. its unique-check message and
+# the admin's time-zone note, both missing or poor in Django's Indonesian).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Times as HH:MM (08:00) in both languages, not Django's Indonesian "08.00.00".
+FORMAT_MODULE_PATH = ["ptsp.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,9 @@
 """The admin edits calendars, holidays and offices with a reason, audited."""
 
 import datetime as dt
+import re
+
+from django.utils import translation
 
 import pytest
 
@@ -150,3 +153,97 @@ def test_second_holiday_on_the_same_day_and_category_says_it_already_exists(
     html = response.content.decode()
     assert "Hari libur kategori ini sudah ada pada tanggal ini." in html
     assert "tidak ada" not in html
+
+
+@pytest.fixture
+def language_restored():
+    """The admin's LocaleMiddleware activates the cookie's language in this
+    thread; give the next tests the language they started with."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
+@pytest.mark.usefixtures("language_restored")
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_calendar_hours_show_and_accept_hh_mm(client, admin_user, language):
+    """Django's Indonesian time input format showed "08.00.00"; both
+    languages show and accept "08:00" (``ptsp.formats``)."""
+    client.force_login(admin_user)
+    client.cookies["django_language"] = language
+    calendar = Calendar.objects.get(code="layanan-kec-cipondoh")
+    monday = calendar.weekly_intervals.get(weekday=0, opens_at=dt.time(8))
+    url = f"/admin/agencies/calendar/{calendar.pk}/change/"
+    html = client.get(url).content.decode()
+    assert f'<html lang="{language}"' in html
+    assert 'name="weekly_intervals-0-opens_at" value="08:00"' in html
+    assert "08.00" not in html
+    assert "08:00:00" not in html
+
+    rows = [
+        {
+            "id": str(i.pk),
+            "weekday": str(i.weekday),
+            "opens_at": i.opens_at.strftime("%H:%M"),
+            "closes_at": i.closes_at.strftime("%H:%M"),
+        }
+        for i in calendar.weekly_intervals.order_by("weekday", "opens_at")
+    ]
+    rows[0] = {**rows[0], "opens_at": "07:30"}
+    response = client.post(url, _calendar_post(calendar, rows, "Buka lebih awal."))
+    assert response.status_code == 302
+    monday.refresh_from_db()
+    assert monday.opens_at == dt.time(7, 30)
+
+
+def test_admin_time_zone_note_is_in_indonesian(client, admin_user):
+    """Django's Indonesian catalogue leaves the admin's time-zone note (shown
+    by its time widget) in English; ours translates it."""
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "id"
+    script = client.get("/admin/jsi18n/").content.decode()
+    assert "(Waktu Anda %(offset)s jam lebih cepat.)" in script
+    assert "(Waktu Anda %(offset)s jam lebih lambat.)" in script
+    # The "Now" link types the first input format: HH:MM.
+    assert re.search(r'"TIME_INPUT_FORMATS": \[\s*"%H:%M",', script)
+
+
+def test_a_duplicate_code_says_it_already_exists_in_indonesian(client, admin_user):
+    """Our catalogue (LOCALE_PATHS) overrides Django's Indonesian unique
+    message ("... telah ada") with "... ini sudah ada"."""
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "id"
+    existing = Calendar.objects.get(code="layanan-kec-cipondoh")
+    data = _calendar_post(existing, [], "Uji duplikat.")
+    data["name"] = "Duplikat"
+    response = client.post("/admin/agencies/calendar/add/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Django capitalises the single field's label.
+    assert "Kalender dengan Kode ini sudah ada." in html
+    assert "telah ada" not in html
+
+
+def test_a_duplicate_on_several_fields_says_it_already_exists_in_indonesian():
+    """Django's Indonesian for the several-fields message says "tidak ada"
+    (does not exist); ours says it already exists."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from agencies.models import WeeklyInterval
+
+    first = WeeklyInterval.objects.order_by("pk").first()
+    duplicate = WeeklyInterval(
+        calendar=first.calendar,
+        weekday=first.weekday,
+        opens_at=first.opens_at,
+        closes_at=first.closes_at,
+    )
+    with translation.override("id"), pytest.raises(ValidationError) as error:
+        duplicate.validate_constraints()
+    messages = " ".join(error.value.messages)
+    assert (
+        "Jam buka mingguan dengan Kalender, Hari dan Buka pukul ini sudah ada."
+        in messages
+    )
+    assert "tidak ada" not in messages

@@ -271,3 +271,27 @@ def test_receipt_lists_the_documents_received(licence, citizen, settings, tmp_pa
     text = first_page_text(receipt.file.path)
     assert "KTP-el" in text
     assert "ktp-siti.pdf" in text
+
+
+def test_a_rolled_back_render_leaves_no_stored_file(
+    submitted, settings, tmp_path, monkeypatch
+):
+    """The PDF is written before the row commits; when the transaction rolls
+    back (here the audit entry fails) the file is deleted again, not orphaned
+    in private storage, and the document stays pending for a retry."""
+    import documents.services
+
+    settings.MEDIA_ROOT = tmp_path
+    receipt = submitted.issued_documents.get()
+
+    def audit_fails(**kwargs):
+        assert list(tmp_path.rglob("*.pdf"))  # the file was written by now
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(documents.services, "audit_record", audit_fails)
+    with pytest.raises(RuntimeError, match="audit down"):
+        document_render(receipt.pk)
+    assert list(tmp_path.rglob("*.pdf")) == []
+    receipt.refresh_from_db()
+    assert receipt.render_status == RenderStatus.PENDING
+    assert not receipt.file

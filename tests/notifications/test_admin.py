@@ -176,3 +176,45 @@ def test_the_log_shows_the_fallback_chain_and_the_gateways_reports(
     assert "+6281234567890" not in contacts.content.decode()
     reports = admin_client.get("/admin/notifications/gatewaycallback/")
     assert reports.status_code == 200
+
+
+def test_the_log_shows_stored_variables_readably(admin_client, make_user):
+    """Tagged values (bilingual names, instants, amounts) are shown decoded in
+    the admin's language, never as the stored ``{'$text': ...}`` JSON."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from notifications.variables import BilingualText
+
+    row = notify(
+        event="payment.due",
+        recipient=make_user(),
+        context={
+            "reference": "PTSP-2026-000007",
+            "service": BilingualText(
+                "Persetujuan Bangunan Gedung", "Building Approval"
+            ),
+            "url": "u",
+            "amount": Decimal("1500000"),
+            "payment_code": "3671",
+            "due_at": dt.datetime(2026, 3, 5, 7, 0, tzinfo=dt.UTC),
+        },
+        channels=["email"],
+    )[0]
+    url = f"/admin/notifications/notification/{row.pk}/change/"
+
+    admin_client.cookies["django_language"] = "en"
+    english = admin_client.get(url).content.decode()
+    assert "$text" not in english
+    assert "$datetime" not in english
+    assert "$decimal" not in english
+    assert "<code>service</code>: Building Approval" in english
+    assert "<code>due_at</code>: 5 March 2026 14:00 WIB" in english
+    assert "<code>amount</code>: 1,500,000" in english
+
+    admin_client.cookies["django_language"] = "id"
+    indonesian = admin_client.get(url).content.decode()
+    assert "<code>service</code>: Persetujuan Bangunan Gedung" in indonesian
+    assert "<code>due_at</code>: 5 Maret 2026 14:00 WIB" in indonesian
+    assert "<code>amount</code>: 1.500.000" in indonesian
+    assert "$text" not in indonesian

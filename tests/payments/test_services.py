@@ -293,3 +293,26 @@ def test_a_withdrawn_applications_bill_is_cancelled_and_refused(client, bill, ci
     assert bills_cancel_orphaned_task() == 0
     bill.refresh_from_db()
     assert bill.status == BillStatus.CANCELLED
+
+
+def test_manual_confirmation_reports_every_bad_value(bill, cashier, settings, tmp_path):
+    """The service refuses with every problem at once (``extra["errors"]``),
+    not only the first."""
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ApplicationError) as error:
+        _confirm(
+            bill,
+            cashier,
+            amount=1,
+            reference=" ",
+            evidence=b"plain text",
+            paid_at=timezone.now() + dt.timedelta(days=1),
+        )
+    assert list(error.value.extra["errors"]) == [
+        "amount",
+        "paid_at",
+        "reference",
+        "evidence",
+    ]
+    assert error.value.extra["field"] == "amount"
+    assert not Payment.objects.exists()

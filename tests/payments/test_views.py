@@ -145,3 +145,45 @@ def test_fee_computation_uses_the_page_languages_decimals(login, bill, citizen):
     c.cookies["django_language"] = "en"
     html = c.get(reverse("payments:bill_detail", args=[bill.uuid])).content.decode()
     assert "72 m² \u00d7 0.005 \u00d7 Rp 5,000,000 \u00d7 0.15 \u00d7 1" in html
+
+
+def test_manual_confirmation_reports_every_error_in_one_submit(
+    login, bill, cashier, settings, tmp_path
+):
+    """All of the form's problems at once, not the first one per submit:
+    the service's checks (amount below the bill, a future time) run on the
+    values that parsed even though the evidence and reference are missing."""
+    settings.MEDIA_ROOT = tmp_path
+    c = login(cashier)
+    page = reverse("payments:confirm", args=[bill.uuid])
+    future = (timezone.now() + dt.timedelta(days=1)).astimezone(
+        dt.timezone(dt.timedelta(hours=7))
+    )
+    response = c.post(
+        page,
+        {"amount": 1, "paid_at": future.strftime("%Y-%m-%dT%H:%M"), "reference": ""},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["amount"] == ["Jumlah yang dibayar kurang dari tagihan."]
+    assert errors["paid_at"] == ["Waktu pembayaran tidak boleh di masa depan."]
+    assert "reference" in errors
+    assert "evidence" in errors
+    html = response.content.decode()
+    assert "Jumlah yang dibayar kurang dari tagihan." in html
+    assert "Waktu pembayaran tidak boleh di masa depan." in html
+
+    response = c.post(
+        page,
+        {
+            "amount": 1,
+            "paid_at": future.strftime("%Y-%m-%dT%H:%M"),
+            "reference": "TELLER-9",
+            "evidence": SimpleUploadedFile("bukti.txt", b"plain text"),
+        },
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"amount", "paid_at", "evidence"}
+    assert errors["evidence"] == ["Hanya berkas PDF, JPEG, atau PNG yang diterima."]
+    bill.refresh_from_db()
+    assert bill.status != BillStatus.PAID
