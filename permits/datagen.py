@@ -14,17 +14,23 @@ Distributions and their sources:
   (``ptsp.datagen.people``). Civil-registration applications about someone
   else carry a ``subject`` (a newborn for birth certificates, the deceased for
   death certificates, a family member otherwise; 2 in 5, assumption).
+- **Businesses**: one per eight applicants (assumption), ``accounts.Business``
+  with a unique 13-digit NIB and an NPWP (4 in 5), its owner a confirmed
+  ``BusinessMembership``. Applications for a business service (catalogue
+  ``applicant_type``: ``business``; half of ``both``) are filed by the owner
+  of a random business, for it.
 - **Officers**: for each agency and role of the catalogue's steps,
-  ``max(2, round(60 * agency share))`` generated ``accounts.Officer`` rows with
-  their role group.
+  ``max(2, round(20 * agency share))`` generated ``accounts.Officer`` rows with
+  their role group (the share: the agency's steps weighted by catalogue
+  volume; assumption).
 - **Workflow**: the service version's ``ServiceStep`` rows, as the portal copies
   them at submission: leading applicant steps done at submission, then each
   group (``parallel_group``) active in turn. An agency step lasts its share of
   the service level (``sla_value``/``sla_unit``, working days of Mon-Fri
   08:00-15:00 WIB, holidays ignored) times a log-normal factor (median 0.5,
   about one step in six over its share; assumption); officers finish in office
-  hours. One application in ten gets a revision request at a front-office or
-  verifier step (waiting for the applicant, 14 days to answer, 1 in 12 never
+  hours. A front-office or verifier step asks for a revision 1 time in 10, at
+  most once per application (waiting for the applicant, 14 days to answer, 1 in 12 never
   answer and lapse); a later applicant step waits 1 hour to 10 days; 8 in 100
   are rejected at a verifier or approver step; 2 in 100 are withdrawn a few days
   after submission; 3 in 100 drafts are never submitted (assumptions). The
@@ -60,8 +66,8 @@ from django.db import connections, transaction
 
 from tqdm import tqdm
 
-from accounts.models import Officer, User
-from agencies.choices import ServiceCategory, SlaUnit, StepKind
+from accounts.models import Business, BusinessMembership, Officer, User
+from agencies.choices import ApplicantType, ServiceCategory, SlaUnit, StepKind
 from agencies.models import ServiceStep
 from ptsp.datagen import GenerationContext, register
 from ptsp.datagen.audit import USER_COLUMNS, _office_hours
@@ -81,7 +87,7 @@ from .models import (
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 CHUNK = 5_000  # applications per commit of every table
-OFFICERS_PER_SHARE = 60
+OFFICERS_PER_SHARE = 20
 REVISION_DAYS = 14
 P_ABANDONED_DRAFT = 0.03
 P_REVISION = 0.10
@@ -89,6 +95,12 @@ P_LAPSE = 1 / 12
 P_REJECT = 0.08
 P_WITHDRAW = 0.02
 P_SUBJECT = 0.4
+APPLICANTS_PER_BUSINESS = 8
+BUSINESS_FORMS = ["PT", "CV", "UD", "Toko", "Koperasi", "Klinik", "Apotek"]
+BUSINESS_WORDS = [
+    "Maju", "Jaya", "Sinar", "Abadi", "Sejahtera", "Berkah", "Mandiri", "Makmur",
+    "Sentosa", "Cahaya", "Karya", "Bersama", "Nusantara", "Harapan", "Mulia",
+]  # fmt: skip
 APPLICATION_COLUMNS = (
     "id", "created_at", "updated_at", "uuid", "reference", "service_id",
     "service_version_id", "applicant_id", "business_id", "subject", "form_data",
@@ -111,6 +123,13 @@ DOCUMENT_COLUMNS = (
     "file", "original_name", "content_type", "size", "sha256",
 )  # fmt: skip
 LINK_COLUMNS = ("application_id", "document_id", "requirement_code")
+BUSINESS_COLUMNS = (
+    "created_at", "updated_at", "uuid", "name", "nib", "npwp", "created_by_id",
+)  # fmt: skip
+MEMBERSHIP_COLUMNS = (
+    "created_at", "updated_at", "business_id", "user_id", "role", "confirmed_at",
+    "confirmed_by_id", "ended_at",
+)  # fmt: skip
 OFFICER_COLUMNS = (
     "created_at", "updated_at", "user_id", "role", "agency_id", "office_id",
     "employee_number", "is_active",
@@ -186,6 +205,7 @@ class _Plan:
     groups: tuple[tuple[_Step, ...], ...]  # then activated group by group
     sla: tuple[int, str]
     subject: str  # "", "birth", "death" or "family"
+    business: float  # chance that an application is filed for a business
 
 
 def _plan(service) -> _Plan:
@@ -239,6 +259,9 @@ def _plan(service) -> _Plan:
         groups=tuple(groups),
         sla=(version.sla_value, version.sla_unit),
         subject=subject,
+        business={ApplicantType.BUSINESS: 1.0, ApplicantType.BOTH: 0.5}.get(
+            service.applicant_type, 0.0
+        ),
     )
 
 
@@ -271,6 +294,7 @@ class _Story:
     changes: list = field(default_factory=list)
     documents: dict = field(default_factory=dict)  # requirement -> document id
     subject: dict | None = None
+    business: int | None = None
     reference: str | None = None
     idempotency: str = ""
     revised: bool = False  # at most one revision request per application
@@ -296,11 +320,12 @@ class _Story:
                 when,
             )
         )
+        moved = self.status != to  # else a step's row in the same status
         self.status = to
         self.version += 1
-        if to == S.SUBMITTED:
+        if moved and to == S.SUBMITTED:
             self.submitted = when
-        if to in (S.APPROVED, S.REJECTED):
+        if moved and to in (S.APPROVED, S.REJECTED):
             self.decided = when
 
 
@@ -310,6 +335,7 @@ class _Simulation:
         self.rng = context.rng_for("applications")
         self.plans = {s.pk: _plan(s) for s in context.weights.services}
         self.citizens: list[int] = people["citizens"]
+        self.businesses: list[tuple[int, int]] = people.get("businesses", [])
         self.officers: dict[tuple[int, str], list[tuple[int, int]]] = people["officers"]
         self.ids = ids
         self.counters = counters  # WIB year -> last reference number
@@ -333,6 +359,8 @@ class _Simulation:
             limit=context.until,
         )
         story.updated = created
+        if self.businesses and plan.business and rng.random() < plan.business:
+            story.business, story.applicant = rng.choice(self.businesses)
         story.subject = self._subject(plan, created)
         withdraw_at = None
         try:
@@ -436,7 +464,11 @@ class _Simulation:
         return self.rng.choice(pool) if pool else (None, None)
 
     def _work(self, story: _Story) -> None:
-        """Activate the groups in turn until the end of the story or ``until``."""
+        """Activate the groups in turn until the end of the story or ``until``,
+        recording what the portal's services record (``permits.services``):
+        every step completion a history row (the first one moves a submitted
+        application in progress), the approver's step the approval, the
+        steps after it run while approved, then issued or completed."""
         rng = self.rng
         plan = story.plan
         rows = {}
@@ -457,14 +489,17 @@ class _Simulation:
             ]
             rejecting = rng.choice(deciders) if deciders else None
         now = story.submitted
+        last_actor = story.applicant
         for group in plan.groups:
             ends = []
+            applicant = group[0].kind == StepKind.APPLICANT
             for step in group:
                 row = rows[step.service_step_id]
                 row[11] = StepStatus.ACTIVE
                 row[14] = now
                 row[16] = working_deadline(now, *step.sla) if step.sla else story.due
-            if group[0].kind == StepKind.APPLICANT:
+            waits = applicant and story.status in (S.SUBMITTED, S.IN_PROGRESS)
+            if waits:
                 story.change(
                     now,
                     S.WAITING_FOR_APPLICANT,
@@ -473,26 +508,26 @@ class _Simulation:
                 )
             for step in group:
                 row = rows[step.service_step_id]
-                ends.append(self._finish(story, step, row, now, budget, rejecting))
+                end, actor = self._finish(story, step, row, now, budget, rejecting)
+                ends.append(end)
+                last_actor = actor or last_actor
                 if story.status == S.REJECTED:
                     return
             now = max(ends)
-            if group[0].kind == StepKind.APPLICANT:
-                story.at(now)
+            if waits:
                 story.change(now, S.IN_PROGRESS, actor=story.applicant)
-            if story.status == S.SUBMITTED and group[0].kind != StepKind.APPLICANT:
-                story.change(now, S.IN_PROGRESS, step=rows[group[0].service_step_id])
         story.at(now)
-        if story.status == S.SUBMITTED:  # no agency step at all
-            story.change(now, S.IN_PROGRESS)
-        story.change(now, S.APPROVED)
+        if story.status != S.APPROVED:  # no approver step: the last one approves
+            if story.status == S.SUBMITTED:
+                story.change(now, S.IN_PROGRESS, actor=last_actor)
+            story.change(now, S.APPROVED, actor=last_actor)
         issued = story.at(now + dt.timedelta(seconds=rng.uniform(2, 120)))
         final = S.ISSUED if plan.category == ServiceCategory.PERMIT else S.COMPLETED
-        story.change(issued, final)
+        story.change(issued, final, actor=last_actor)
 
     def _finish(self, story, step: _Step, row, start, budget, rejecting):
         """Run ``step`` from ``start`` to its end (raises ``_Stop`` at the
-        limit, leaving it active); returns when it ended."""
+        limit, leaving it active); returns ``(end, acting user id)``."""
         rng = self.rng
         officer, user = self._officer(step) if step.agency_id else (None, None)
         if step.kind == StepKind.APPLICANT:
@@ -514,13 +549,13 @@ class _Simulation:
             ):
                 story.revised = True
                 end = self._revision(story, step, row, start, end, user)
-        if end >= story.limit:
-            story.at(end)
-        if step is rejecting:
-            story.at(end)
-            row[11] = StepStatus.SKIPPED
-            row[15] = end
-            row[12] = row[12] or officer
+        story.at(end)
+        row[15] = end
+        if step.agency_id:
+            row[12] = officer
+        open_for_officers = story.status in (S.SUBMITTED, S.IN_PROGRESS)
+        if step is rejecting and open_for_officers:
+            row[11] = StepStatus.SKIPPED  # runs again if an objection is granted
             self._close_steps(story, end)
             story.change(
                 end,
@@ -531,15 +566,27 @@ class _Simulation:
                 reason="Persyaratan tidak terpenuhi.",
             )
             story.deadline = None
-            return end
-        story.at(end)
+            return end, user
         row[11] = StepStatus.DONE
-        row[15] = end
-        if step.agency_id:
-            row[12] = officer
         if step.kind == StepKind.EXTERNAL_SYSTEM:
             row[13] = f"{step.external_system[:20]}-{rng.getrandbits(40):010X}"
-        return end
+        if step.kind == StepKind.APPLICANT:
+            return end, None
+        if step.role == "approver" and open_for_officers:
+            if story.status == S.SUBMITTED:
+                story.change(end, S.IN_PROGRESS, step=row, actor=user)
+            story.change(
+                end, S.APPROVED, step=row, action=StepAction.APPROVE, actor=user
+            )
+            return end, user
+        action = (
+            StepAction.RECORD_EXTERNAL
+            if step.kind == StepKind.EXTERNAL_SYSTEM
+            else StepAction.COMPLETE
+        )
+        to = S.IN_PROGRESS if story.status == S.SUBMITTED else story.status
+        story.change(end, to, step=row, action=action, actor=user)
+        return end, user
 
     def _revision(self, story, step, row, start, end, user) -> dt.datetime:
         """A revision request inside the step: waiting, then back (or lapsed).
@@ -601,7 +648,7 @@ def _application_row(story: _Story, simulation: _Simulation) -> tuple:
         story.plan.service_id,
         story.plan.version_id,
         story.applicant,
-        None,
+        story.business,
         story.subject,
         {},
         story.status,
@@ -665,7 +712,7 @@ def _make_people(context: GenerationContext, applications: int) -> dict:
     prefix = f"gen{context.seed}-p-"
     specs: list[tuple[str, str, int | None]] = []
     for agency_id, role in sorted(roles):
-        n = max(2, round(OFFICERS_PER_SHARE * share[agency_id] / 3))
+        n = max(2, round(OFFICERS_PER_SHARE * share[agency_id]))
         for k in range(n):
             specs.append((f"{prefix}o{agency_id}-{role}-{k + 1:02d}", role, agency_id))
     citizens = max(20, applications // 3)
@@ -723,6 +770,8 @@ def _make_people(context: GenerationContext, applications: int) -> dict:
                 )
                 if role in groups:
                     memberships.add((ids[username], groups[role]))
+    citizen_ids = [ids[u] for u, role, _ in specs if not role]
+    businesses = _make_businesses(context, citizen_ids, joined)
     by_user = dict(
         Officer.objects.using(using)
         .filter(user__username__startswith=prefix)
@@ -733,10 +782,51 @@ def _make_people(context: GenerationContext, applications: int) -> dict:
         if role:
             user_id = ids[username]
             pools.setdefault((agency_id, role), []).append((by_user[user_id], user_id))
-    return {
-        "citizens": [ids[u] for u, role, _ in specs if not role],
-        "officers": pools,
-    }
+    return {"citizens": citizen_ids, "officers": pools, "businesses": businesses}
+
+
+def _make_businesses(context, citizens: list[int], joined) -> list[tuple[int, int]]:
+    """One business per ``APPLICANTS_PER_BUSINESS`` citizens, owned by every
+    ``APPLICANTS_PER_BUSINESS``-th of them; returns ``[(business id, owner
+    user id)…]``."""
+    rng = context.rng_for("applications-businesses")
+    using = context.using
+    taken = set(Business.objects.using(using).values_list("nib", flat=True))
+    owners = citizens[::APPLICANTS_PER_BUSINESS]
+    nibs = []
+    with BulkLoader(Business._meta.db_table, BUSINESS_COLUMNS, using=using) as loader:
+        for owner in owners:
+            nib = f"{rng.randrange(10**12, 10**13)}"
+            while nib in taken:
+                nib = f"{rng.randrange(10**12, 10**13)}"
+            taken.add(nib)
+            nibs.append(nib)
+            name = (
+                f"{rng.choice(BUSINESS_FORMS)} {rng.choice(BUSINESS_WORDS)} "
+                f"{rng.choice(BUSINESS_WORDS)}"
+            )
+            npwp = f"{rng.randrange(10**14, 10**15)}" if rng.random() < 0.8 else ""
+            loader.add(
+                (
+                    joined,
+                    joined,
+                    uuid.UUID(int=rng.getrandbits(128), version=4),
+                    name,
+                    nib,
+                    npwp,
+                    owner,
+                )
+            )
+    by_nib = dict(
+        Business.objects.using(using).filter(nib__in=nibs).values_list("nib", "id")
+    )
+    pairs = [(by_nib[nib], owner) for nib, owner in zip(nibs, owners, strict=True)]
+    with BulkLoader(
+        BusinessMembership._meta.db_table, MEMBERSHIP_COLUMNS, using=using
+    ) as loader:
+        for business, owner in pairs:
+            loader.add((joined, joined, business, owner, "owner", joined, None, None))
+    return pairs
 
 
 def _reference_counters(using: str) -> dict[int, int]:

@@ -16,6 +16,7 @@ import pytest
 
 from accounts.models import Officer, User
 from accounts.nik import nik_parse
+from accounts.selectors import businesses_for
 from agencies.calendars import calendar_schedule
 from agencies.catalogue_loader import read_catalogue
 from agencies.services import catalogue_apply
@@ -155,10 +156,13 @@ def test_generated_applications_are_consistent_and_follow_the_catalogue():
     for app in waiting:
         revision = app.status_changes.order_by("-created_at", "-pk").first()
         assert revision.to_status == S.WAITING_FOR_APPLICANT
-    # Every active step belongs to an open application, and every open one
-    # not waiting for the applicant has an active agency step.
+    # Every active step belongs to an open application (or an approved one
+    # whose issuing steps run after the signature), and every open one not
+    # waiting for the applicant has an active agency step.
     active = ApplicationStep.objects.filter(status=StepStatus.ACTIVE)
-    assert set(active.values_list("application__status", flat=True)) <= OPEN
+    assert set(active.values_list("application__status", flat=True)) <= (
+        OPEN | {S.APPROVED}
+    )
     for app in apps.filter(status__in=[S.SUBMITTED, S.IN_PROGRESS]):
         assert app.steps.filter(status=StepStatus.ACTIVE).exists()
     assert not ApplicationStep.objects.filter(application__status=S.DRAFT).exists()
@@ -170,6 +174,13 @@ def test_generated_applications_are_consistent_and_follow_the_catalogue():
         assert changes[0].to_status == S.SUBMITTED
         assert changes[-1].to_status == app.status
         assert app.version == len(changes) + 1
+        decisions = [c for c in changes if c.to_status in (S.APPROVED, S.REJECTED)]
+        if decisions:  # the decision, not a later step's row while approved
+            first = next(c for c in decisions if c.from_status != c.to_status)
+            assert app.decided_at == first.created_at
+        # Each finished agency step left its row, as the officer's action does.
+        done = app.steps.filter(status=StepStatus.DONE, agency__isnull=False)
+        assert set(done.values_list("pk", flat=True)) <= {c.step_id for c in changes}
     # One document per requirement of submitted applications.
     app = submitted.filter(status=S.ISSUED).first()
     codes = [r["code"] for r in app.service_version.requirements]
@@ -186,6 +197,14 @@ def test_generated_applications_are_consistent_and_follow_the_catalogue():
             row.full_clean()
     for link in ApplicationDocumentLink.objects.all()[:40]:
         link.full_clean(validate_unique=False)
+    # Business services are filed for a business the applicant acts for.
+    for_business = apps.exclude(business=None).select_related("business", "service")
+    assert for_business.exists()
+    assert not apps.filter(business=None, service__applicant_type="business")
+    for app in for_business[:30]:
+        assert app.service.applicant_type in ("business", "both")
+        assert app.business in businesses_for(app.applicant)
+        app.business.full_clean()
     citizens = User.objects.filter(username__startswith="gen11-p-warga-")
     assert 100 <= citizens.count() <= 140
     for user in citizens[:40]:
