@@ -69,6 +69,7 @@ from tqdm import tqdm
 from accounts.models import Business, BusinessMembership, Officer, User
 from agencies.choices import ApplicantType, ServiceCategory, SlaUnit, StepKind
 from agencies.models import ServiceStep
+from audit.context import audit_actor
 from ptsp.datagen import GenerationContext, register
 from ptsp.datagen.audit import USER_COLUMNS, _office_hours
 from ptsp.datagen.loading import BulkLoader
@@ -838,7 +839,10 @@ def _reference_counters(using: str) -> dict[int, int]:
 def _save_counters(using: str, counters: dict[int, int]) -> None:
     """Move each year's counter past the generated references (live
     submissions continue after them)."""
-    with transaction.atomic(using=using):
+    with (
+        audit_actor(system="system:generate_data"),
+        transaction.atomic(using=using),
+    ):
         for year, last in counters.items():
             counter, _ = ReferenceCounter.objects.using(using).get_or_create(year=year)
             if counter.last_number < last:
