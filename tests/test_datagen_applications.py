@@ -10,6 +10,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F
 
 import pytest
@@ -287,3 +288,35 @@ def test_generated_tickets_keep_office_hours_and_daily_numbering():
         assert DailySequence.objects.get(
             office=office, prefix=prefix, local_date=day
         ).last_number == len(line)
+
+
+TICKET_FIELDS = (
+    "office__code", "number", "local_date", "service__code", "status",
+    "issued_at", "finished_at", "nik_hash",
+)  # fmt: skip
+
+
+def _ticket_rows() -> list[tuple]:
+    return list(
+        QueueTicket.objects.order_by("office__code", "issued_at").values_list(
+            *TICKET_FIELDS
+        )
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_seed_gives_the_same_tickets_and_another_seed_others():
+    _load_catalogue()
+    _generate(seed=15, tickets=200)
+    first = _ticket_rows()
+    assert len(first) == 200
+    with connection.cursor() as cursor:  # tickets are audited: no ORM delete
+        cursor.execute("DELETE FROM queueing_queueticket")
+        cursor.execute("DELETE FROM queueing_dailysequence")
+    _generate(seed=15, tickets=200)
+    assert _ticket_rows() == first
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM queueing_queueticket")
+        cursor.execute("DELETE FROM queueing_dailysequence")
+    _generate(seed=16, tickets=200)
+    assert _ticket_rows() != first
