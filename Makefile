@@ -67,8 +67,10 @@ messages: setup ## Extract translatable strings into locale/{id,en}
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 
 BENCH_AUDIT ?= 1000000
+BENCH_APPLICATIONS ?= 1000000
+BENCH_TICKETS ?= 200000
 bench: setup-dev messages-compile ## Benchmarks vs raw baselines; writes BENCHMARKS.md (PostgreSQL, Redis)
-	$(PY) -m bench --audit $(BENCH_AUDIT) $(BENCH_ARGS)
+	$(PY) -m bench --audit $(BENCH_AUDIT) --applications $(BENCH_APPLICATIONS) --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
 
 bench-smoke: setup-dev messages-compile ## Every benchmark at tiny sizes, nothing judged (CI)
 	$(PY) -m bench --smoke $(BENCH_ARGS)

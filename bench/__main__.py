@@ -1,7 +1,8 @@
 """``python -m bench``: prepare the benchmark database, run the scenarios, write
 the report. ``--smoke`` runs every scenario at tiny sizes and judges nothing.
 
-    python -m bench                       # make bench: 1,000,000 audit entries
+    python -m bench                       # make bench: 1,000,000 audit entries,
+                                          # 1,000,000 applications, 200,000 tickets
     python -m bench --smoke               # make bench-smoke (CI)
     python -m bench --only audit-queries,pages --rounds 7
     python -m bench --only notifications,documents --merge   # into BENCHMARKS.md
@@ -30,6 +31,15 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="Tiny sizes, no goals.")
     parser.add_argument("--audit", type=int, default=1_000_000, help="Audit entries.")
+    parser.add_argument(
+        "--applications",
+        type=int,
+        default=1_000_000,
+        help="Generated applications (with steps, history and documents).",
+    )
+    parser.add_argument(
+        "--tickets", type=int, default=200_000, help="Generated queue tickets."
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rounds", type=int, default=5, help="A/B rounds (≥ 5).")
     parser.add_argument("--only", default="", help="Comma-separated scenario names.")
@@ -76,6 +86,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         parser.error("--queue-sizes: comma-separated whole numbers.")
     if args.smoke:
         args.audit, args.rounds = min(args.audit, 3_000), 1
+        args.applications = min(args.applications, 2_000)
+        args.tickets = min(args.tickets, 2_000)
     elif args.rounds < 5:
         parser.error("--rounds: at least 5 rounds outside --smoke.")
     return args
@@ -120,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Benchmark database {database.database_name(url)}; load {load_before}")
     began = time.perf_counter()
     described = database.prepare(
-        url, seed=args.seed, audit=args.audit, stdout=sys.stdout
+        url,
+        seed=args.seed,
+        audit=args.audit,
+        applications=args.applications,
+        tickets=args.tickets,
+        stdout=sys.stdout,
     )
     context = Context(
         smoke=args.smoke,
@@ -188,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dataset_text(described: dict) -> str:
-    return f"{described.get('audit', 0):,} audit entries (seed {described.get('seed')})"
+    return (
+        f"{described.get('audit', 0):,} audit entries, "
+        f"{described.get('applications', 0):,} applications, "
+        f"{described.get('tickets', 0):,} tickets (seed {described.get('seed')})"
+    )
 
 
 def _merged(base: dict, new: dict, order: list[str]) -> dict:
@@ -356,7 +377,8 @@ def _report(
         "",
         "```sh",
         f"{made}    # = .venv/bin/{command}",
-        f"# dataset: manage.py generate_data --audit {args.audit} --seed {args.seed}"
+        f"# dataset: manage.py generate_data --audit {args.audit} --applications "
+        f"{args.applications} --tickets {args.tickets} --seed {args.seed}"
         " (run by the command above when the benchmark database lacks it)",
         "```",
         "",
@@ -376,8 +398,7 @@ def _report(
         f"| load average (1/5/15 min) | before {load_before}; after {load_after} "
         "(a shared machine: other jobs ran beside this one; each section "
         "gives its own) |",
-        f"| dataset | {described.get('audit', 0):,} audit entries, seed "
-        f"{described.get('seed')} |",
+        f"| dataset | {_dataset_text(described)} |",
         "",
         "Disk flushes (`pg_test_fsync -s 1`, one 8 kB write per flush):",
         "",

@@ -102,21 +102,33 @@ def dataset(url: str) -> dict | None:
     return recorded if held else None
 
 
-def prepare(url: str, *, seed: int, audit: int, stdout) -> dict:
-    """Migrate, load the catalogue and generate the dataset unless the database
-    already holds it; return the dataset's description."""
+def prepare(
+    url: str, *, seed: int, audit: int, applications: int = 0, tickets: int = 0, stdout
+) -> dict:
+    """Migrate, load the catalogue and generate the dataset (``audit`` entries,
+    ``applications`` and queue ``tickets``) unless the database already holds
+    it; a database holding other sizes is recreated. Return the dataset's
+    description."""
     from django.core.management import call_command
 
     from audit.models import AuditEntry
 
-    wanted = {"seed": seed, "audit": audit}
+    wanted = {
+        "seed": seed,
+        "audit": audit,
+        "applications": applications,
+        "tickets": tickets,
+    }
     call_command("migrate", verbosity=0, interactive=False)  # new indexes too
     current = dataset(url)
     if current is not None and all(current.get(k) == v for k, v in wanted.items()):
         stdout.write(f"Reusing the dataset in {database_name(url)}: {current}\n")
         return current
     if current is not None or marker(url).exists() or _has_entries():
-        stdout.write(f"Recreating {database_name(url)} for seed {seed}, {audit:,}.\n")
+        stdout.write(
+            f"Recreating {database_name(url)} for seed {seed}: {audit:,} audit "
+            f"entries, {applications:,} applications, {tickets:,} tickets.\n"
+        )
         from django.db import connections
 
         connections.close_all()
@@ -125,7 +137,13 @@ def prepare(url: str, *, seed: int, audit: int, stdout) -> dict:
     started = time.perf_counter()
     call_command("load_catalogue", stdout=_Quiet())
     call_command(
-        "generate_data", audit=audit, seed=seed, stdout=stdout, no_progress=False
+        "generate_data",
+        audit=audit,
+        applications=applications,
+        tickets=tickets,
+        seed=seed,
+        stdout=stdout,
+        no_progress=False,
     )
     last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
     described = {

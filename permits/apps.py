@@ -7,4 +7,4 @@ class PermitsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import datagen, permissions  # noqa: F401  (register rules, generator)

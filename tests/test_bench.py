@@ -159,3 +159,18 @@ def test_merge_keeps_the_old_section_of_a_scenario_that_failed_again():
     assert "submission failed (its earlier section kept)" in bench_main._report_from(
         merged
     )
+
+
+def test_the_dataset_sizes_include_applications_and_tickets():
+    full = bench_main._arguments([])
+    assert (full.audit, full.applications, full.tickets) == (
+        1_000_000,
+        1_000_000,
+        200_000,
+    )
+    smoke = bench_main._arguments(["--smoke", "--applications", "50000"])
+    assert (smoke.audit, smoke.applications, smoke.tickets) == (3_000, 2_000, 2_000)
+    described = {"seed": 7, "audit": 10, "applications": 20, "tickets": 30}
+    assert bench_main._dataset_text(described) == (
+        "10 audit entries, 20 applications, 30 tickets (seed 7)"
+    )

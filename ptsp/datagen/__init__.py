@@ -3,9 +3,10 @@
 Each kind of data has a *generator* registered here under a name, which becomes
 the command's option (``audit`` gives ``--audit N``). Generators run in
 registration order, each receiving the shared ``GenerationContext`` (seed, time
-range, the catalogue's service weights, the database connection). Applications,
-queue tickets and fees register their generators in their own apps when they
-land, e.g. in ``permits/datagen.py`` imported from the app's ``ready()``::
+range, the catalogue's service weights, the database connection). Apps
+register their own generators in a ``datagen`` module imported from the app's
+``ready()``: ``permits/datagen.py`` (``--applications``) and
+``queueing/datagen.py`` (``--tickets``); fees will add theirs::
 
     from ptsp.datagen import GenerationContext, register
 
@@ -55,5 +56,6 @@ def register(name: str, *, help: str) -> Callable:
     return decorate
 
 
-# The generators of the apps that exist today; later apps add theirs.
+# The audit generator lives here (every app writes audit entries); the apps'
+# generators register from their ``ready()``.
 from . import audit  # noqa: E402, F401

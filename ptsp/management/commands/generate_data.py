@@ -1,5 +1,6 @@
-"""``manage.py generate_data --audit 1000000 [--seed 2026]``: realistic data at
-scale for benchmarks (see ``ptsp.datagen``).
+"""``manage.py generate_data --audit 1000000 --applications 1000000 --tickets
+200000 [--seed 2026]``: realistic data at scale for benchmarks (see
+``ptsp.datagen``, ``permits.datagen``, ``queueing.datagen``).
 
 Each registered generator adds an option ``--<name> N`` (0 skips it). Refused
 unless ``DATA_GENERATOR_ENABLED`` is true (dev, test and the benchmark settings;
