@@ -96,6 +96,51 @@ def _insert(connection, values: dict[str, Any]) -> AuditEntry:
     return entry
 
 
+def audit_insert_from(
+    *,
+    action: str,
+    object_type: str,
+    source: str,
+    object_id: str,
+    changes: dict[str, list[Any]] | None = None,
+    reason: str = "",
+    prefix: str = "audit",
+) -> tuple[str, dict[str, Any]]:
+    """An ``INSERT`` of one entry per row of ``source``, for a caller that
+    writes its change and the entry in one statement (a data-modifying CTE:
+    ``queueing.calling``, the hottest path): returns ``(sql, params)``, the SQL
+    with named placeholders ``%(<prefix>_<n>)s`` to merge into the caller's.
+
+    ``source`` is a relation of the caller's statement (a CTE name) and
+    ``object_id`` an SQL expression over its columns (e.g. ``"taken.id"``; it
+    is stored as text). Every other column is ``audit_record``'s, prepared by
+    the model's own fields, so the stored row is the one ``audit_record``
+    would write; ``RETURNING id``. The values are read now (actor, IP address,
+    request id, ``occurred_at``). Raises ``AuditOutsideTransaction`` outside a
+    transaction, as ``audit_record``: the caller's statement must run in it.
+    """
+    connection = _ensure_in_transaction()
+    values = _entry_values(
+        action=action, object_type=object_type, changes=changes, reason=reason
+    )
+    params: dict[str, Any] = {}
+    expressions = []
+    for number, f in enumerate(_WRITTEN):
+        if f.attname == "object_id":
+            expressions.append(f"({object_id})::text")
+            continue
+        key = f"{prefix}_{number}"
+        params[key] = f.get_db_prep_save(values[f.attname], connection)
+        expressions.append(f"%({key})s")
+    columns = ", ".join(f'"{f.column}"' for f in _WRITTEN)
+    table = f'"{AuditEntry._meta.db_table}"'
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {', '.join(expressions)} "  # noqa: S608
+        f"FROM {source} RETURNING id"
+    )
+    return sql, params
+
+
 def audit_record_many(records: Iterable[dict[str, Any]]) -> int:
     """Record several entries at once (one INSERT per 500), each ``record`` holding
     ``audit_record``'s keyword arguments; returns how many were written.

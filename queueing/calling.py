@@ -1,25 +1,32 @@
 # ruff: noqa: S608  (SQL built from model table names only; values are parameters)
-"""The two statements behind "call next" (``services.ticket_call_next``), in SQL
-because they are the hottest path of the queue: 50 counters of a Mal Pelayanan
-Publik calling at once (issue 17, scenario 4).
+"""The statements behind "call next" (``services.ticket_call_next``), start and
+finish, in SQL because they are the hottest path of the queue: 50 counters of a
+Mal Pelayanan Publik calling at once (issue 17, scenario 4).
 
-1. ``desk_lock``: lock the counter (``FOR NO KEY UPDATE``: counter work is
+``ticket_call`` is the whole call in one statement of three parts:
+
+1. ``desk``: lock the counter (``FOR NO KEY UPDATE``: counter work is
    serialized per counter, tickets may still point at it), check that it is
-   active and that the user is one of its active operators, and read its service
-   groups and services, in one round trip instead of four.
-2. ``ticket_take``: in one ``UPDATE … RETURNING``, take the first waiting ticket
-   the counter may call with ``FOR UPDATE SKIP LOCKED`` and mark it called.
-   Calling order (``selectors.line_rank``): a booked visitor inside the booking
-   window, then priority groups, then everyone else; first come, first served
+   active and that the user is one of its active operators, and read its
+   service groups and services.
+2. ``taken``: take the first waiting ticket the counter may call with ``FOR
+   UPDATE SKIP LOCKED`` and mark it called. Calling order
+   (``selectors.line_rank``): a booked visitor inside the booking window, then
+   priority groups, then everyone else; first come, first served
    (``queued_at``, then id) within each. Each rank is its own subquery that
-   walks a partial index of waiting tickets in line order and stops at the first
-   row it can lock; ``COALESCE`` evaluates the next rank only when the previous
-   one found nobody. The ``NOT EXISTS`` guard refuses while the counter still
-   has a ticket (the counter lock, taken by statement 1 before this statement's
-   snapshot, makes it exact; the constraint ``one_current_ticket_per_counter``
-   is the last word). The same statement says whether a citizen account in the
-   group's line may be due the "turn near" notification, so the task is only
-   enqueued when it has work.
+   walks a partial index of waiting tickets in line order and stops at the
+   first row it can lock; ``COALESCE`` evaluates the next rank only when the
+   previous one found nobody. The ``NOT EXISTS`` guard refuses while the
+   counter still has a ticket; the constraint ``one_current_ticket_per_counter``
+   is the last word for two calls of one counter racing each other. The same
+   part says whether a citizen account in the group's line may be due the
+   "turn near" notification, so the task is only enqueued when it has work.
+3. ``entry``: the call's audit entry, built by ``audit.services`` (the trail's
+   write path) as an ``INSERT … SELECT`` over ``taken``.
+
+One round trip between BEGIN and COMMIT instead of three (lock, take, entry).
+``desk_lock`` alone serves the counter's other actions; ``ticket_advance``
+starts and finishes in one ``UPDATE … RETURNING``.
 
 PostgreSQL only; ``services`` falls back to the ORM elsewhere (SQLite in
 development has no ``SKIP LOCKED`` and no concurrent writers).
@@ -89,17 +96,24 @@ def _columns() -> list[str]:
 
 
 @cache
-def _take_sql(limited: bool) -> str:
+def _call_sql(entry_sql: str) -> str:
+    """The call in one statement: ``desk`` locks and reads the counter (as
+    ``desk_lock``), ``taken`` takes and calls the first ticket the counter may
+    call, ``entry`` writes its audit entry (``entry_sql``, from
+    ``audit.services.audit_insert_from`` over ``taken``)."""
     table = QueueTicket._meta.db_table
+    counter = Counter._meta.db_table
+    groups = Counter.service_groups.through._meta.db_table
+    services = Counter.services.through._meta.db_table
     waiting = TicketStatus.WAITING.value
     current = ", ".join(
         f"'{s.value}'" for s in (TicketStatus.CALLED, TicketStatus.SERVING)
     )
-    services = " AND w.service_id = ANY(%(services)s)" if limited else ""
     mine = (
-        f"w.office_id = %(office)s AND w.status = '{waiting}' AND ("
-        f"(w.target_counter_id IS NULL AND w.group_id = ANY(%(groups)s){services})"
-        " OR w.target_counter_id = %(counter)s)"
+        f"w.office_id = d.office_id AND w.status = '{waiting}' AND ("
+        "(w.target_counter_id IS NULL AND w.group_id = ANY(d.group_ids)"
+        " AND (cardinality(d.service_ids) = 0 OR w.service_id = ANY(d.service_ids)))"
+        " OR w.target_counter_id = d.id)"
     )
 
     def first(condition: str) -> str:
@@ -115,59 +129,103 @@ def _take_sql(limited: bool) -> str:
     regular = first("w.priority_id IS NULL")
     returning = ", ".join(f"t.{c}" for c in _columns())
     return f"""
-UPDATE {table} t
-   SET status = '{TicketStatus.CALLED.value}',
-       counter_id = %(counter)s,
-       target_counter_id = NULL,
-       called_at = %(now)s,
-       first_called_at = COALESCE(t.first_called_at, %(now)s),
-       wait_seconds = CASE WHEN t.first_called_at IS NULL THEN GREATEST(0, FLOOR(
-           EXTRACT(EPOCH FROM %(now)s - CASE
-             WHEN t.window_starts_at > t.issued_at
-             THEN LEAST(t.window_starts_at, %(now)s) ELSE t.issued_at END)))::integer
-         ELSE t.wait_seconds END
- WHERE t.id = COALESCE({booked}, {priority}, {regular})
-   AND NOT EXISTS (
-     SELECT 1 FROM {table} b
-      WHERE b.counter_id = %(counter)s AND b.status IN ({current}))
-RETURNING {returning},
-  EXISTS (
-    SELECT 1 FROM {table} n
-     WHERE n.group_id = t.group_id AND n.status = '{waiting}' AND n.id <> t.id
-       AND n.citizen_id IS NOT NULL AND n.turn_near_notified_at IS NULL)
+WITH desk AS (
+  SELECT c.id, c.office_id,
+         ARRAY(SELECT g.servicegroup_id FROM {groups} g
+                WHERE g.counter_id = c.id) AS group_ids,
+         ARRAY(SELECT s.service_id FROM {services} s
+                WHERE s.counter_id = c.id) AS service_ids,
+         EXISTS (
+           SELECT 1 FROM {CounterOperator._meta.db_table} o
+             JOIN {Officer._meta.db_table} f ON f.id = o.officer_id
+            WHERE o.counter_id = c.id AND f.user_id = %(user)s AND f.is_active
+         ) AS on_duty
+    FROM {counter} c
+   WHERE c.id = %(counter)s AND c.is_active
+     FOR NO KEY UPDATE OF c
+), taken AS (
+  UPDATE {table} t
+     SET status = '{TicketStatus.CALLED.value}',
+         counter_id = d.id,
+         target_counter_id = NULL,
+         called_at = %(now)s,
+         first_called_at = COALESCE(t.first_called_at, %(now)s),
+         wait_seconds = CASE WHEN t.first_called_at IS NULL THEN GREATEST(0, FLOOR(
+             EXTRACT(EPOCH FROM %(now)s - CASE
+               WHEN t.window_starts_at > t.issued_at
+               THEN LEAST(t.window_starts_at, %(now)s) ELSE t.issued_at END)))::integer
+           ELSE t.wait_seconds END
+    FROM desk d
+   WHERE (d.on_duty OR %(superuser)s)
+     AND t.id = COALESCE({booked}, {priority}, {regular})
+     AND NOT EXISTS (
+       SELECT 1 FROM {table} b
+        WHERE b.counter_id = d.id AND b.status IN ({current}))
+  RETURNING {returning},
+    EXISTS (
+      SELECT 1 FROM {table} n
+       WHERE n.group_id = t.group_id AND n.status = '{waiting}' AND n.id <> t.id
+         AND n.citizen_id IS NOT NULL AND n.turn_near_notified_at IS NULL
+    ) AS turn_near_due
+), entry AS (
+  {entry_sql}
+)
+SELECT d.on_duty, taken.*, (SELECT count(*) FROM entry)
+  FROM desk d LEFT JOIN taken ON true
 """
 
 
 @dataclass(frozen=True)
-class Taken:
-    """The ticket called (``None`` when nobody waits for the counter or it is
-    still busy) and whether the group's line has a citizen account that may be
-    due the "turn near" notification."""
+class Called:
+    """What the one-statement call did: whether the counter is active
+    (``found``) and ``user`` one of its active operators (``on_duty``), the
+    ticket called (``None`` when nobody waits for the counter, it is still
+    busy, or the user may not call) and whether the group's line has a
+    citizen account that may be due the "turn near" notification."""
 
-    ticket: QueueTicket | None
+    found: bool
+    on_duty: bool = False
+    ticket: QueueTicket | None = None
     turn_near_due: bool = False
 
 
-def ticket_take(desk: Desk, now: dt.datetime) -> Taken:
-    """Take and call the next ticket for ``desk`` (locked by ``desk_lock`` in the
-    same transaction) at ``now`` (aware). One statement."""
+def ticket_call(
+    *,
+    counter_id: int,
+    user_id: int | None,
+    superuser: bool,
+    now: dt.datetime,
+    entry: tuple[str, dict],
+) -> Called:
+    """Lock counter ``counter_id``, take and call its next ticket at ``now``
+    (aware) when ``user_id`` is one of its active operators (or ``superuser``),
+    and write the call's audit entry, in one statement; ``entry`` is
+    ``audit.services.audit_insert_from(source="taken", object_id="taken.id",
+    …)``. Call inside a transaction (the entry is refused outside one).
+
+    The busy guard reads the statement's snapshot: a second call of the same
+    counter racing this one can pass it, and then fails on the constraint
+    ``one_current_ticket_per_counter`` (``IntegrityError``, which
+    ``services.ticket_call_next`` reports as a busy counter)."""
+    entry_sql, entry_params = entry
     params = {
-        "counter": desk.counter_id,
-        "office": desk.office_id,
-        "groups": desk.group_ids,
-        "services": desk.service_ids,
+        "counter": counter_id,
+        "user": user_id,
+        "superuser": superuser,
         "now": now,
+        **entry_params,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_take_sql(bool(desk.service_ids)), params)
+        cursor.execute(_call_sql(entry_sql), params)
         row = cursor.fetchone()
     if row is None:
-        return Taken(None)
+        return Called(found=False)
     fields = QueueTicket._meta.concrete_fields
-    ticket = QueueTicket.from_db(
-        connection.alias, [f.attname for f in fields], row[: len(fields)]
-    )
-    return Taken(ticket, turn_near_due=row[-1])
+    on_duty, values = row[0], row[1 : 1 + len(fields)]
+    if values[0] is None:  # the ticket's id: nothing taken
+        return Called(found=True, on_duty=on_duty)
+    ticket = QueueTicket.from_db(connection.alias, [f.attname for f in fields], values)
+    return Called(True, on_duty, ticket, turn_near_due=row[1 + len(fields)])
 
 
 @cache

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Office, Service
 from audit.context import audit_actor
-from audit.services import audit_record
+from audit.services import audit_insert_from, audit_record
 from notifications.services import notify
 from notifications.variables import BilingualText
 from ptsp.exceptions import ApplicationError, InvalidTransition
 
-from .calling import desk_lock, ticket_advance, ticket_take
+from .calling import desk_lock, ticket_advance, ticket_call
 from .choices import (
     ACTIVE_BOOKING_STATUSES,
     ACTIVE_TICKET_STATUSES,
@@ -318,7 +318,6 @@ def _still_busy(counter_id: int) -> InvalidTransition | None:
     )
 
 
-@transaction.atomic(durable=True)
 def ticket_call_next(*, counter: Counter, user) -> QueueTicket | None:
     """Call the next ticket to ``counter`` and return it, or ``None`` when nobody
     waits for it.
@@ -326,35 +325,66 @@ def ticket_call_next(*, counter: Counter, user) -> QueueTicket | None:
     Order: booked visitors inside their window, then priority groups, then first
     come, first served (``selectors.line_rank``). On PostgreSQL the ticket row
     is taken with ``FOR UPDATE SKIP LOCKED``: counters calling at the same moment
-    get different tickets, each the first one not being taken by another. Four
-    statements there (``calling``: lock and check the counter, take the ticket;
-    the audit entry; a read only when nothing was taken), whatever the length of
-    the line. The "called" notification is written for tickets with a citizen
+    get different tickets, each the first one not being taken by another. One
+    statement there (``calling.ticket_call``: lock and check the counter, take
+    and call the ticket, write the audit entry) between BEGIN and COMMIT,
+    whatever the length of the line, and one read more only when nothing was
+    taken. The "called" notification is written for tickets with a citizen
     account; the "turn near" task is enqueued after the commit only when the
     group's line holds an account that may be due it. Raises ``NotAllowed``, and
     ``InvalidTransition`` while the counter still has a ticket called or in
     service.
     """
+    try:
+        return _ticket_call_next(counter=counter, user=user)
+    except IntegrityError as exc:
+        # Two calls of the same counter at once: the loser's busy guard read a
+        # snapshot from before the winner's commit, and the constraint refused
+        # its second current ticket (``calling.ticket_call``).
+        if "one_current_ticket_per_counter" not in str(exc):
+            raise
+        busy = _still_busy(counter.pk)
+        if busy is None:
+            raise
+        raise busy from None
+
+
+@transaction.atomic(durable=True)
+def _ticket_call_next(*, counter: Counter, user) -> QueueTicket | None:
     if connection.vendor != "postgresql":
         return _ticket_call_next_orm(counter=counter, user=user)
-    desk = _desk(counter, user)
-    taken = ticket_take(desk, timezone.now())
-    ticket = taken.ticket
+    allowed = getattr(user, "is_authenticated", False) and (
+        user.is_superuser or user.has_perm("queueing.operate_counter")
+    )
+    with audit_actor(user=user) if allowed else nullcontext():
+        entry = audit_insert_from(
+            action="queue.ticket_call",
+            object_type=QueueTicket._meta.label_lower,
+            source="taken",
+            object_id="taken.id",
+            changes={
+                "status": [TicketStatus.WAITING.value, TicketStatus.CALLED.value],
+                "counter": [None, counter.pk],
+            },
+        )
+    called = ticket_call(
+        counter_id=counter.pk,
+        user_id=user.pk if allowed else None,
+        superuser=bool(allowed and user.is_superuser),
+        now=timezone.now(),
+        entry=entry,
+    )
+    if not (allowed and called.found and (called.on_duty or user.is_superuser)):
+        raise NotAllowed(_("You do not operate this counter."))
+    ticket = called.ticket
     if ticket is None:
-        busy = _still_busy(desk.counter_id)
+        busy = _still_busy(counter.pk)
         if busy is not None:
             raise busy
         return None
     ticket.counter = counter
-    _audit(
-        "queue.ticket_call",
-        ticket,
-        TicketStatus.WAITING,
-        user=user,
-        counter=[None, counter.pk],
-    )
     _notify_called(ticket, counter)
-    if taken.turn_near_due:
+    if called.turn_near_due:
         transaction.on_commit(partial(_enqueue_turn_near, ticket.group_id), robust=True)
     return ticket
 

@@ -12,8 +12,9 @@ import pytest
 import time_machine
 
 from audit.models import AuditEntry
+from audit.services import audit_insert_from
 from ptsp.exceptions import InvalidTransition
-from queueing.calling import _take_sql
+from queueing.calling import _call_sql
 from queueing.choices import TicketChannel, TicketStatus
 from queueing.models import Counter, QueueTicket
 from queueing.permissions import NotAllowed
@@ -44,7 +45,7 @@ def serve(counter, user) -> QueueTicket:
 
 
 @pytest.mark.parametrize("waiting", [2, 60])
-def test_call_next_takes_three_statements_whatever_the_line(
+def test_call_next_takes_one_statement_whatever_the_line(
     office,
     group_a,
     permit,
@@ -54,13 +55,14 @@ def test_call_next_takes_three_statements_whatever_the_line(
     waiting,
     django_assert_num_queries,
 ):
-    """Lock and check the counter (with its groups and services), take and call
-    the ticket, write the audit entry. The test's transaction turns the
-    service's BEGIN/COMMIT into SAVEPOINT/RELEASE: five captured."""
+    """One statement locks and checks the counter (with its groups and
+    services), takes and calls the ticket and writes the audit entry. The
+    test's transaction turns the service's BEGIN/COMMIT into
+    SAVEPOINT/RELEASE: three captured."""
     for i in range(waiting):
         issue(office, permit, priority=elderly if i % 7 == 3 else None)
     serve(counter_1, operator)  # permissions are cached on the user after one
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         ticket = ticket_call_next(counter=counter_1, user=operator)
     assert ticket.status == TicketStatus.CALLED
 
@@ -70,8 +72,8 @@ def test_an_empty_line_costs_one_read_more(
 ):
     issue(office, permit)
     serve(counter_1, operator)
-    # Savepoint, lock, take (nothing), is the desk busy?, release.
-    with django_assert_num_queries(5):
+    # Savepoint, the call (nothing taken), is the desk busy?, release.
+    with django_assert_num_queries(4):
         assert ticket_call_next(counter=counter_1, user=operator) is None
 
 
@@ -80,13 +82,19 @@ def test_each_rank_walks_its_partial_index(office, group_a, counter_1):
     in line order (no sort of the line, no scan of the day's history).
     Which partial index serves the booked and priority ranks is the planner's
     choice on these tiny tables."""
-    sql = _take_sql(False)
+    entry_sql, entry_params = audit_insert_from(
+        action="queue.ticket_call",
+        object_type="queueing.queueticket",
+        source="taken",
+        object_id="taken.id",
+    )
+    sql = _call_sql(entry_sql)
     params = {
         "counter": counter_1.pk,
-        "office": office.pk,
-        "groups": [group_a.pk],
-        "services": [],
+        "user": None,
+        "superuser": True,
         "now": timezone.now(),
+        **entry_params,
     }
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables
@@ -94,7 +102,8 @@ def test_each_rank_walks_its_partial_index(office, group_a, counter_1):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "ticket_waiting_line_idx" in plan, plan  # the regular rank
     assert "ticket_turn_near_due_idx" in plan, plan
-    assert plan.count("LockRows") == 3, plan  # one per rank, each under LIMIT 1
+    # One per rank, each under LIMIT 1, and the counter's.
+    assert plan.count("LockRows") == 4, plan
     assert "Seq Scan" not in plan, plan
     assert "Sort" not in plan, plan
 

@@ -138,3 +138,101 @@ def test_one_ticket_per_nik_under_a_race(office, group_a, permit):
     refused = [r for r in results if isinstance(r, ApplicationError)]
     assert (len(issued), len(refused)) == (1, 5), results
     assert QueueTicket.objects.count() == 1
+
+
+def test_one_counter_called_twice_at_once_calls_one_ticket(
+    django_user_model, office, group_a, permit
+):
+    """A double click, or two operators of one counter: the call is one
+    statement whose busy guard reads its own snapshot, so the loser of the
+    race may pass it and meet the constraint ``one_current_ticket_per_counter``
+    instead; either way it is told the counter is busy, and the counter holds
+    one called ticket, with one audit entry of a call."""
+    from ptsp.exceptions import InvalidTransition
+
+    for _ in range(5):
+        ticket_issue(office=office, service=permit, channel=TicketChannel.RECEPTION)
+    counter = make_counter(group_a, number=1)
+    user = make_operator(django_user_model, counter, "op-race")
+    for attempt in range(5):
+        results = run_threads(2, lambda i: ticket_call_next(counter=counter, user=user))
+        called = [r for r in results if isinstance(r, QueueTicket)]
+        refused = [r for r in results if isinstance(r, InvalidTransition)]
+        assert (len(called), len(refused)) == (1, 1), results
+        assert called[0].number in str(refused[0].message)
+        current = QueueTicket.objects.filter(
+            counter=counter, status=TicketStatus.CALLED
+        )
+        assert list(current.values_list("pk", flat=True)) == [called[0].pk]
+        if attempt < 4:
+            ticket_start(counter=counter, user=user)
+            ticket_finish(counter=counter, user=user)
+    calls = AuditEntry.objects.filter(action="queue.ticket_call").count()
+    assert calls == QueueTicket.objects.exclude(status=TicketStatus.WAITING).count()
+
+
+def test_a_call_that_waited_for_the_counter_lock_is_told_it_is_busy(
+    django_user_model, office, group_a, permit
+):
+    """The race's loser, made certain: another transaction holds the counter
+    lock and calls a ticket to it; the call waiting for that lock took its
+    snapshot before, so its busy guard passes and the constraint
+    ``one_current_ticket_per_counter`` refuses its ticket. The operator is told
+    the counter is busy, with the winner's ticket, and nothing of the loser's
+    call remains (its ticket waits, no audit entry)."""
+    import time
+
+    from django.db import connection
+
+    from ptsp.exceptions import InvalidTransition
+
+    first, second = (
+        ticket_issue(office=office, service=permit, channel=TicketChannel.RECEPTION)
+        for _ in range(2)
+    )
+    counter = make_counter(group_a, number=1)
+    user = make_operator(django_user_model, counter, "op-lock")
+    holder = connections.create_connection("default")
+    holder.set_autocommit(False)
+    with holder.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM queueing_counter WHERE id = %s FOR UPDATE", [counter.pk]
+        )
+    outcome: list = []
+
+    def call() -> None:
+        try:
+            outcome.append(ticket_call_next(counter=counter, user=user))
+        except Exception as exc:
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    for _ in range(200):  # until the call waits for the counter's lock
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND query LIKE '%%WITH desk AS%%'"
+            )
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail("The call never waited for the counter lock.")
+    with holder.cursor() as cursor:
+        cursor.execute(
+            "UPDATE queueing_queueticket SET status = 'called', counter_id = %s,"
+            " called_at = now(), first_called_at = now() WHERE id = %s",
+            [counter.pk, first.pk],
+        )
+    holder.commit()
+    holder.close()
+    thread.join(timeout=60)
+    assert len(outcome) == 1, outcome
+    assert isinstance(outcome[0], InvalidTransition), outcome
+    assert first.number in str(outcome[0].message)
+    second.refresh_from_db()
+    assert second.status == TicketStatus.WAITING
+    assert not AuditEntry.objects.filter(action="queue.ticket_call").exists()
