@@ -376,7 +376,27 @@ def _budget(setup: _Setup) -> list[str]:
 
 
 def _summary(sql: str) -> str:
-    """``UPDATE queueing_queueticket … SKIP LOCKED`` style one-liner."""
+    """``UPDATE queueing_queueticket … SKIP LOCKED`` style one-liner; a
+    statement of CTEs names each part (``WITH desk (SELECT …), taken (…)``)."""
+    if sql.lstrip().upper().startswith("WITH "):
+        pieces = re.split(r"(?:^\s*WITH|\),)\s+(\w+) AS \(", sql)[1:]
+        inner = []
+        for name, body in zip(pieces[::2], pieces[1::2], strict=True):
+            verb = body.split(None, 1)[0]
+            if verb == "SELECT":  # its last FROM is its own (subqueries come first)
+                tables = re.findall(r'\bFROM\s+"?(\w+)', body)
+            else:
+                tables = re.findall(r'^\s*(?:UPDATE|INSERT INTO)\s+"?(\w+)', body)
+            inner.append(f"{name} ({verb} {tables[-1] if tables else ''})")
+        flat = " ".join(sql.split())
+        lock = [
+            clause
+            for clause in ("FOR NO KEY UPDATE", "FOR UPDATE SKIP LOCKED")
+            if clause in flat
+        ]
+        return f"WITH {', '.join(inner)} SELECT" + (
+            f" … {', '.join(lock)}" if lock else ""
+        )
     verb = sql.split(None, 1)[0] if sql.strip() else ""
     table = re.search(r'^\s*(?:UPDATE|INSERT INTO|FROM)\s+"?(\w+)', sql, re.M)
     tail = " … FOR UPDATE SKIP LOCKED" if "SKIP LOCKED" in sql else ""
