@@ -376,9 +376,13 @@ def _report(
         "## Commands",
         "",
         "```sh",
-        f"{made}    # = .venv/bin/{command}",
-        f"# dataset: manage.py generate_data --audit {args.audit} --applications "
-        f"{args.applications} --tickets {args.tickets} --seed {args.seed}"
+        f".venv/bin/{command}",
+        f"# {made} runs python -m bench with the Makefile's sizes (BENCH_*)",
+        "# dataset: manage.py generate_data "
+        f"--audit {described.get('audit', args.audit)} "
+        f"--applications {described.get('applications', 0)} "
+        f"--tickets {described.get('tickets', 0)} "
+        f"--seed {described.get('seed', args.seed)}"
         " (run by the command above when the benchmark database lacks it)",
         "```",
         "",
@@ -396,7 +400,7 @@ def _report(
         f"{pg['wal_sync_method']}, max_connections {pg['max_connections']}, "
         f"random_page_cost {pg['random_page_cost']}, jit {pg['jit']} |",
         f"| load average (1/5/15 min) | before {load_before}; after {load_after} "
-        "(a shared machine: other jobs ran beside this one; each section "
+        "(the machine may be shared with other jobs; each section "
         "gives its own) |",
         f"| dataset | {_dataset_text(described)} |",
         "",
