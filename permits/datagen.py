@@ -71,7 +71,7 @@ from agencies.choices import ApplicantType, ServiceCategory, SlaUnit, StepKind
 from agencies.models import ServiceStep
 from audit.context import audit_actor
 from ptsp.datagen import GenerationContext, register
-from ptsp.datagen.audit import USER_COLUMNS, _office_hours
+from ptsp.datagen.audit import USER_COLUMNS, _office_hours, user_row
 from ptsp.datagen.loading import BulkLoader
 from ptsp.datagen.people import IdPool, NikMaker, birth_date, full_name
 
@@ -731,24 +731,19 @@ def _make_people(context: GenerationContext, applications: int) -> dict:
     ) as loader:
         for username, role, _agency in specs:
             citizen = not role
+            # Keyword arguments are evaluated in order: the draws from rng
+            # keep the order they had (determinism for a seed).
             loader.add(
-                (
-                    "!",  # unusable password: generated people never sign in
-                    False,
-                    username,
-                    "",
-                    "",
-                    f"{username}@example.org",
-                    not citizen,
-                    True,
-                    joined,
-                    uuid.UUID(int=rng.getrandbits(128), version=4),
-                    full_name(rng),
-                    "en" if rng.random() < 0.05 else "id",
-                    niks.make(rng, born=birth_date(rng, context.since))
+                user_row(
+                    username=username,
+                    staff=not citizen,
+                    joined=joined,
+                    uid=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    full_name=full_name(rng),
+                    language="en" if rng.random() < 0.05 else "id",
+                    nik=niks.make(rng, born=birth_date(rng, context.since))
                     if citizen
                     else "",
-                    "",
                 )
             )
     bar.close()

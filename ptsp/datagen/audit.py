@@ -83,6 +83,37 @@ USER_COLUMNS = (
 )
 
 
+def user_row(
+    *,
+    username: str,
+    staff: bool,
+    joined,
+    uid: uuid.UUID,
+    full_name: str,
+    language: str,
+    nik: str = "",
+) -> tuple:
+    """One generated ``accounts.User`` in ``USER_COLUMNS`` order: an unusable
+    password (generated people never sign in), ``<username>@example.org``, no
+    phone; ``nik`` only for generated residents (``permits.datagen``)."""
+    return (
+        "!",
+        False,
+        username,
+        "",
+        "",
+        f"{username}@example.org",
+        staff,
+        True,
+        joined,
+        uid,
+        full_name,
+        language,
+        nik,
+        "",
+    )
+
+
 @dataclass(frozen=True)
 class _Person:
     user_id: int
@@ -426,21 +457,13 @@ def _make_people(context: GenerationContext, applications: int) -> dict:
         for username, role, _agency in specs:
             full_name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
             loader.add(
-                (
-                    "!",  # unusable password: generated people never sign in
-                    False,
-                    username,
-                    "",
-                    "",
-                    f"{username}@example.org",
-                    role != "citizen",
-                    True,
-                    joined,
-                    uuid.UUID(int=rng.getrandbits(128), version=4),
-                    full_name,
-                    "en" if rng.random() < 0.1 else "id",
-                    "",
-                    "",
+                user_row(
+                    username=username,
+                    staff=role != "citizen",
+                    joined=joined,
+                    uid=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    full_name=full_name,
+                    language="en" if rng.random() < 0.1 else "id",
                 )
             )
     bar.close()
