@@ -34,7 +34,7 @@ from . import services
 from .choices import TicketChannel, TicketStatus
 from .forms import BookingForm, CheckInForm, InviteForm, KioskForm, TransferForm
 from .invitations import booking_invite, offices_for_invitation, ticket_application
-from .models import Booking, QueueTicket
+from .models import Booking, QueueTicket, ServiceGroup
 from .opening import QueueClosed, ensure_issuing_open, local_date
 from .permissions import (
     can_issue_reception,
@@ -61,10 +61,17 @@ def _office(code: str) -> Office:
     return get_object_or_404(offices_with_queue(), code=code)
 
 
-def _office_services(office: Office) -> QuerySet[Service]:
-    return service_qs_public().filter(
-        queue_groups__office=office, queue_groups__is_active=True
-    )
+def _office_services(office: Office, *, bookable: bool = False) -> QuerySet[Service]:
+    """Published services with an active queue group at ``office`` (one that
+    takes online bookings when ``bookable``), each once. The group's
+    conditions are one subquery, so they hold for the same group: chained
+    ``filter()`` calls on ``queue_groups`` joined the groups again, matched a
+    bookable group at another office and repeated the service once per group
+    (the booking page failed with ``MultipleObjectsReturned``)."""
+    groups = ServiceGroup.objects.filter(office=office, is_active=True)
+    if bookable:
+        groups = groups.filter(booking_capacity__gt=0)
+    return service_qs_public().filter(pk__in=groups.values("services"))
 
 
 def _error_text(exc: Exception) -> str:
@@ -392,9 +399,7 @@ def booking_new(request: HttpRequest, office: str) -> HttpResponse:
     """Book a visit: choose the service and day, then a slot with room, and give
     the NIK. The page works without JavaScript (two submits)."""
     office_obj = _office(office)
-    services_qs = _office_services(office_obj).filter(
-        queue_groups__booking_capacity__gt=0
-    )
+    services_qs = _office_services(office_obj, bookable=True)
     days = _booking_days(office_obj)
     data = request.POST if request.method == "POST" else request.GET or None
     initial = {}
@@ -411,7 +416,9 @@ def booking_new(request: HttpRequest, office: str) -> HttpResponse:
     if probe.is_bound and probe.is_valid():
         group = (
             probe.cleaned_data["service"]
-            .queue_groups.filter(office=office_obj, is_active=True)
+            .queue_groups.filter(
+                office=office_obj, is_active=True, booking_capacity__gt=0
+            )
             .first()
         )
         slots = booking_slots(group, probe.cleaned_data["day"]) if group else []

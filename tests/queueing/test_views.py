@@ -19,6 +19,7 @@ from .conftest import NIK_1
 from .factories import (
     WEEKDAYS_8_TO_15,
     OfficeFactory,
+    ServiceFactory,
     ServiceGroupFactory,
     ServiceHoursFactory,
     make_counter,
@@ -184,6 +185,29 @@ def test_booking_pages(client, django_user_model, office, group_a, permit):
     other = django_user_model.objects.create_user(username="lain", password="x" * 12)
     client.force_login(other)
     assert client.get(created.url).status_code == 404
+
+
+def test_booking_offers_a_service_queued_at_two_offices_once(
+    client, django_user_model, office, group_a, permit
+):
+    """A service queued at the MPP and at a kecamatan point (both taking
+    bookings, as ``make run``'s demo has): the booking page lists it once and
+    shows its free times; a group without bookings at this office does not
+    make another office's service bookable here."""
+    other = OfficeFactory(name="Kecamatan Uji")
+    ServiceGroupFactory(office=other, prefix="K", services=[permit], booking_capacity=3)
+    civil = ServiceFactory(code="akta-uji", name="Akta Kelahiran")
+    ServiceGroupFactory(office=office, prefix="C", services=[civil], booking_capacity=0)
+    ServiceGroupFactory(office=other, prefix="C", services=[civil], booking_capacity=5)
+    citizen = django_user_model.objects.create_user(username="warga", password="x" * 12)
+    client.force_login(citizen)
+    url = f"/antrian/{office.code}/janji-temu/"
+    page = client.get(url, headers=EN)
+    assert page.text.count(f'value="{permit.code}"') == 1
+    assert f'value="{civil.code}"' not in page.text
+    slots = client.get(url, {"service": permit.code, "day": "2026-05-05"}, headers=EN)
+    assert slots.status_code == 200
+    assert "08:00-08:30 WIB (2 free)" in slots.text  # this office's capacity
 
 
 def test_office_list_links(client, office, group_a):
