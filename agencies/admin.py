@@ -12,7 +12,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .choices import VersionOrigin
-from .forms import AuditedModelForm, ServiceAdminForm, WeeklyIntervalFormSet
+from .forms import (
+    AuditedModelForm,
+    IntervalForm,
+    ServiceAdminForm,
+    WeeklyIntervalFormSet,
+)
 from .models import (
     Agency,
     Calendar,
@@ -141,6 +146,7 @@ class WeeklyIntervalInline(admin.StackedInline):
     readers do not announce for the input)."""
 
     model = WeeklyInterval
+    form = IntervalForm
     formset = WeeklyIntervalFormSet
     extra = 0
 
@@ -159,6 +165,7 @@ class CalendarAdmin(NoDeleteMixin, AuditedAdmin):
 
 class OverrideIntervalInline(admin.TabularInline):
     model = OverrideInterval
+    form = IntervalForm
     extra = 0
 
 

@@ -220,6 +220,49 @@ def _steps_from_form(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+class MinuteTimeField(forms.TimeField):
+    """A time shown and typed as HH:MM (``ptsp.formats``) whose stored value
+    may carry seconds: "unchanged" while the shown minute is, so that saving
+    a form does not cut a stored 23:59:59.999999 (an interval running to
+    midnight, as ``seed_queue_demo``'s 24-hour calendar has) to 23:59."""
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            value = self.to_python(data)
+        except ValidationError:
+            return True
+        if isinstance(initial, str):
+            try:
+                initial = self.to_python(initial)
+            except ValidationError:
+                return True
+        if initial is None or value is None:
+            return initial != value
+        return value not in (initial, initial.replace(second=0, microsecond=0))
+
+
+class IntervalForm(forms.ModelForm):
+    """An opening interval's row in the admin: its times as ``MinuteTimeField``,
+    and an unchanged time keeps its stored value (seconds included)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field) is forms.TimeField:
+                field.__class__ = MinuteTimeField
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        for name, field in self.fields.items():
+            if isinstance(field, MinuteTimeField) and name not in self.changed_data:
+                stored = self.initial.get(name)
+                if stored is not None and name in cleaned:
+                    cleaned[name] = stored
+        return cleaned
+
+
 class WeeklyIntervalFormSet(forms.BaseInlineFormSet):
     """The calendar's weekly hours in the admin: one row per opening interval.
 

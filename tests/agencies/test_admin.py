@@ -196,6 +196,43 @@ def test_calendar_hours_show_and_accept_hh_mm(client, admin_user, language):
     assert monday.opens_at == dt.time(7, 30)
 
 
+def test_saving_a_calendar_keeps_a_closing_time_at_midnight(client, admin_user):
+    """Times show as HH:MM, so an interval running to midnight (stored as
+    23:59:59.999999, as the demo's 24-hour calendar) shows "23:59"; saving
+    the calendar with that row untouched keeps the stored time and audits no
+    change of it, while a typed change of the same row still saves."""
+    end_of_day = dt.time(23, 59, 59, 999999)
+    client.force_login(admin_user)
+    calendar = Calendar.objects.get(code="layanan-kec-cipondoh")
+    monday = calendar.weekly_intervals.get(weekday=0, opens_at=dt.time(8))
+    monday.closes_at = end_of_day
+    monday.save()
+    url = f"/admin/agencies/calendar/{calendar.pk}/change/"
+    assert 'name="weekly_intervals-0-closes_at" value="23:59"' in client.get(url).text
+    rows = [
+        {
+            "id": str(i.pk),
+            "weekday": str(i.weekday),
+            "opens_at": i.opens_at.strftime("%H:%M"),
+            "closes_at": i.closes_at.strftime("%H:%M"),
+        }
+        for i in calendar.weekly_intervals.order_by("weekday", "opens_at")
+    ]
+    before = AuditEntry.objects.filter(action="weeklyinterval.update").count()
+    calendar.note = "Catatan baru."
+    response = client.post(url, _calendar_post(calendar, rows, "Ubah catatan."))
+    assert response.status_code == 302
+    monday.refresh_from_db()
+    assert monday.closes_at == end_of_day
+    assert AuditEntry.objects.filter(action="weeklyinterval.update").count() == before
+
+    rows[0] = {**rows[0], "closes_at": "22:00"}
+    response = client.post(url, _calendar_post(calendar, rows, "Tutup lebih awal."))
+    assert response.status_code == 302
+    monday.refresh_from_db()
+    assert monday.closes_at == dt.time(22)
+
+
 def test_admin_time_zone_note_is_in_indonesian(client, admin_user):
     """Django's Indonesian catalogue leaves the admin's time-zone note (shown
     by its time widget) in English; ours translates it."""
