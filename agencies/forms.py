@@ -245,11 +245,8 @@ class IntervalForm(forms.ModelForm):
     """An opening interval's row in the admin: its times as ``MinuteTimeField``,
     and an unchanged time keeps its stored value (seconds included)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if type(field) is forms.TimeField:
-                field.__class__ = MinuteTimeField
+    class Meta:
+        field_classes = {"opens_at": MinuteTimeField, "closes_at": MinuteTimeField}
 
     def clean(self):
         cleaned = super().clean()
